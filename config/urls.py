@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from creative.innovations import views as innovation_views
+
+urlpatterns = [
+    path("", innovation_views.home, name="home"),
+    path("", include("creative.innovations.urls")),
+    path("", include("creative.territories.urls")),
+    path("", include("creative.core.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,84 @@
+// The innovations map: markers loaded by bounding box and zoom from the JSON endpoint.
+// Above a few hundred places in view the server answers with grid clusters (counts),
+// so the browser never receives the whole corpus.
+import { createMap, readJSON, DEFAULT_BOUNDS } from "./map-common.js";
+
+const L = window.L;
+const element = document.getElementById("map");
+const config = readJSON("map-config");
+
+if (element && config) {
+  const map = createMap(element);
+  const status = document.getElementById(element.dataset.statusId);
+  const markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+  const serverClusters = L.layerGroup();
+  map.addLayer(markers);
+  map.addLayer(serverClusters);
+  map.fitBounds(config.bounds || DEFAULT_BOUNDS);
+
+  let controller = null;
+
+  function popupContent(item) {
+    const wrapper = document.createElement("div");
+    const title = document.createElement("a");
+    title.href = item.url;
+    title.textContent = item.title;
+    title.className = "popup-title";
+    const pitch = document.createElement("p");
+    pitch.textContent = item.pitch;
+    wrapper.append(title, pitch);
+    return wrapper;
+  }
+
+  function clusterIcon(count) {
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: `<div><span>${count}</span></div>`,
+      className: `marker-cluster marker-cluster-${size}`,
+      iconSize: L.point(40, 40),
+    });
+  }
+
+  function render(data) {
+    markers.clearLayers();
+    serverClusters.clearLayers();
+    for (const [lat, lng, count] of data.clusters) {
+      const cluster = L.marker([lat, lng], {
+        icon: clusterIcon(count),
+        title: `${count} innovations`,
+        alt: `${count} innovations`,
+        keyboard: true,
+      });
+      cluster.on("click", () => map.setView([lat, lng], Math.min(map.getZoom() + 2, 18)));
+      serverClusters.addLayer(cluster);
+    }
+    markers.addLayers(
+      data.markers.map((item) =>
+        L.marker([item.lat, item.lng], { title: item.title, alt: item.title }).bindPopup(() => popupContent(item)),
+      ),
+    );
+    if (status) {
+      status.textContent = data.total === 1 ? "1 innovation dans cette vue" : `${data.total} innovations dans cette vue`;
+    }
+  }
+
+  async function load() {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const b = map.getBounds();
+    const params = new URLSearchParams(config.query || "");
+    params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(","));
+    params.set("zoom", String(map.getZoom()));
+    try {
+      const response = await fetch(`${config.endpoint}?${params}`, { signal: controller.signal });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      render(await response.json());
+      element.dataset.loaded = "true";
+    } catch (error) {
+      if (error.name !== "AbortError" && status) status.textContent = "La carte n'a pas pu charger les innovations.";
+    }
+  }
+
+  map.on("moveend", load);
+  load();
+}
