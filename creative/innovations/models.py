@@ -199,8 +199,9 @@ class Innovation(models.Model):
         return Licence.plain_words(self.licence)
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Remember the slug as loaded, to record a redirect when it changes.
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_slug = instance.__dict__.get("slug")
         return instance
 

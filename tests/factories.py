@@ -1,0 +1,72 @@
+"""factory_boy factories and small data helpers shared by the tests."""
+
+import csv
+import tempfile
+from pathlib import Path
+
+import factory
+from django.conf import settings
+
+from creative.innovations.models import Answer, CarrierKind, Innovation, Place, Section, Theme
+from creative.territories.importer import import_territories
+from creative.territories.models import Territory
+
+# Communes outside the pays de Brest kept in the sample, to test the hierarchy around it.
+EXTRA_COMMUNES = {"29232", "35238", "22278", "56260"}  # Quimper, Rennes, Saint-Brieuc, Vannes
+
+
+def load_sample_territories():
+    """Import the pays de Brest and a few other communes from the real reference file."""
+    with open(settings.BASE_DIR / "data" / "communes-bretagne.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["pays"] == "Pays de Brest" or r["insee"] in EXTRA_COMMUNES]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+            writer.writeheader()
+            writer.writerows(rows)
+        import_territories(path)
+    return {t.slug: t for t in Territory.objects.all()}
+
+
+def commune(name):
+    return Territory.objects.get(level=Territory.Level.COMMUNE, name=name)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class InnovationFactory(factory.django.DjangoModelFactory):
+    """A published fiche; pass `communes=[...]` (names) and `themes=[...]` (slugs)."""
+
+    class Meta:
+        model = Innovation
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Innovation numéro {n}")
+    pitch = "Une initiative locale qui rassemble les habitants."
+    description = "Une description en **Markdown**."
+    state = Innovation.State.PUBLISHED
+    carrier_kind = factory.LazyFunction(lambda: CarrierKind.objects.get(slug="association"))
+    carrier_name = "Association des amis"
+
+    @factory.post_generation
+    def communes(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            Place.objects.create(innovation=self, commune=commune(name))
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if extracted:
+            self.themes.set(Theme.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        for slug, body in (extracted or {}).items():
+            Answer.objects.create(innovation=self, section=Section.objects.get(slug=slug), body=body)
