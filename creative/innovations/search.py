@@ -61,6 +61,13 @@ def terms(text):
     return [stem(w) for w in WORD_RE.findall(text) if fold(w) not in STOP_WORDS]
 
 
+def plural_twin(word):
+    """ "vélo" -> "vélos", "vélos" -> "vélo": the other number of a French word, roughly."""
+    if len(word) > 3 and word[-1] in "sxSX" and word[-2] not in "sS":
+        return word[:-1]
+    return word + "s"
+
+
 def normalise(text):
     return " ".join(terms(text))
 
@@ -128,7 +135,8 @@ class Query:
 
     def __init__(self, text):
         self.text = (text or "").strip()[:200]
-        self.stems = [t for t in terms(self.text) if t]
+        self.words = [w for w in WORD_RE.findall(self.text) if fold(w) not in STOP_WORDS][:12]
+        self.stems = [stem(w) for w in self.words]
 
     def __bool__(self):
         return bool(self.stems)
@@ -136,11 +144,19 @@ class Query:
     def _match_sql(self):
         """SQL selecting (innovation id, rank) of matching documents, best first."""
         if is_postgresql():
+            # One tsquery per word, OR-ed with its singular/plural twin: french_stem
+            # keeps "velos" and "velo" apart, as Snowball does on SQLite.
+            parts, params = [], []
+            for word in self.words:
+                variants = [word, plural_twin(word)]
+                parts.append("(" + " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * 2) + ")")
+                for variant in variants:
+                    params += [PG_CONFIG, variant]
             return (
-                "SELECT innovation_id AS id, ts_rank(vector, query, 1) AS rank "
-                "FROM innovations_searchdocument, websearch_to_tsquery(%s::regconfig, %s) query "
-                "WHERE vector @@ query",
-                [PG_CONFIG, self.text],
+                "SELECT innovation_id AS id, ts_rank(vector, tsq.query, 1) AS rank "
+                f"FROM innovations_searchdocument, (SELECT {' && '.join(parts)} AS query) AS tsq "
+                "WHERE vector @@ tsq.query",
+                params,
             )
         match = " ".join(f'"{s}"' for s in self.stems)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
@@ -155,11 +171,15 @@ class Query:
         """Restrict `queryset` to the fiches matching the query."""
         from django.db.models.expressions import RawSQL
 
+        if not self:
+            return queryset.none()
         sql, params = self._match_sql()
         return queryset.filter(pk__in=RawSQL(f"SELECT id FROM ({sql}) AS matches", params))
 
     def ranked_ids(self, queryset, offset, limit):
         """Ids of `queryset`'s fiches matching the query, by relevance, one page of them."""
+        if not self:
+            return []
         sql, params = self._match_sql()
         inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
         with connection.cursor() as cursor:

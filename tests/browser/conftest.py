@@ -1,0 +1,181 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Chromium comes from the system (CHROMIUM_PATH, default /usr/bin/chromium), not from
+`playwright install`. Without it the tests are skipped locally and fail on CI
+(CI=true), so a broken CI image cannot silently pass. The browser never leaves
+localhost: map tiles are answered with a 1x1 PNG and any other request is aborted.
+"""
+
+import os
+import re
+import struct
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+HERE = Path(__file__).parent
+MISSING_MESSAGE = f"Chromium not found at {CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)"
+# Requests to anything but the live server (which listens on localhost).
+EXTERNAL_URL = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?/)")
+
+
+def chromium_available():
+    return os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def on_ci():
+    return os.environ.get("CI") == "true"
+
+
+def _in_this_folder(item):
+    return HERE in Path(item.path).parents
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if _in_this_folder(item)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+        # serialized_rollback: flushing after a transactional test would otherwise drop the
+        # themes, carrier kinds and sections seeded by migration 0003 for the next test.
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    config._browser_tests_skipped = 0
+    if browser_items and not chromium_available() and not on_ci():
+        skip = pytest.mark.skip(reason=MISSING_MESSAGE)
+        for item in browser_items:
+            item.add_marker(skip)
+        config._browser_tests_skipped = len(browser_items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = getattr(config, "_browser_tests_skipped", 0)
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: {skipped} browser tests skipped — {MISSING_MESSAGE}.", yellow=True, bold=True
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium():
+    """On CI a missing Chromium is a failure, not a skip (skips are decided at collection)."""
+    if not chromium_available():
+        pytest.fail(MISSING_MESSAGE, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    return {**browser_context_args, "base_url": live_server.url, "locale": "fr-FR"}
+
+
+# --- Network --------------------------------------------------------------------------------------
+
+
+def _png_1x1():
+    """A valid 1x1 transparent PNG, built here rather than stored as a binary file."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1x1, 8-bit RGBA
+    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")  # filter byte + one transparent pixel
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+TILE_PNG = _png_1x1()
+
+
+def tile_pattern():
+    """Glob for the configured tile server, e.g. "https://tile.openstreetmap.org/**"."""
+    parts = urlsplit(settings.MAP_TILE_URL.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}/**"
+
+
+@pytest.fixture
+def offline():
+    """Route a browser context: tiles get a 1x1 PNG, any other external request is aborted."""
+
+    def install(context):
+        context.external_requests = []
+
+        def abort(route):
+            context.external_requests.append(route.request.url)
+            route.abort()
+
+        # The last route registered wins: the tile route goes after the catch-all.
+        context.route(EXTERNAL_URL, abort)
+        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png",
+                                                                  body=TILE_PNG))
+        return context
+
+    return install
+
+
+@pytest.fixture
+def context(new_context, offline):
+    return offline(new_context())
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+# (title, commune, themes): several fiches share a commune, so the map clusters them.
+FICHES = [
+    ("Repair café de Recouvrance", "Brest", ["numerique", "developpement-durable"]),
+    ("Atelier vélo solidaire", "Brest", ["mobilite", "solidarites"]),
+    ("Jardin partagé de Bellevue", "Brest", ["developpement-durable", "alimentation"]),
+    ("Médiation numérique au Relecq", "Le Relecq-Kerhuon", ["numerique"]),
+    ("Épicerie solidaire de Guipavas", "Guipavas", ["solidarites", "alimentation"]),
+    ("Chorale intergénérationnelle", "Guipavas", ["intergeneration", "culture-arts"]),
+    ("Cartes participatives de Landerneau", "Landerneau", ["citoyennete-participation"]),
+    ("Média coopératif de l'Élorn", "Landerneau", ["culture-arts"]),
+    ("Conserverie de Plougastel", "Plougastel-Daoulas", ["alimentation"]),
+    ("Café des parents de Gouesnou", "Gouesnou", ["education-populaire"]),
+    ("Ressourcerie du Relecq", "Le Relecq-Kerhuon", ["developpement-durable"]),
+]
+# The one fiche placed on a precise point (the Technopôle, in Plouzané).
+PRECISE_TITLE = "Fablab du Technopôle"
+PRECISE_POINT = (48.35862, -4.56987)
+
+
+@pytest.fixture
+def fiches(territories):
+    """A dozen published fiches across the pays de Brest; returns {title: Innovation}."""
+    from creative.innovations.models import Place
+    from tests.factories import InnovationFactory, commune
+
+    created = {
+        title: InnovationFactory(title=title, communes=[name], themes=themes) for title, name, themes in FICHES
+    }
+    fablab = InnovationFactory(
+        title=PRECISE_TITLE,
+        pitch="Un atelier de fabrication numérique ouvert aux habitants et aux étudiants.",
+        themes=["numerique", "design-creativite"],
+    )
+    Place.objects.create(innovation=fablab, commune=commune("Plouzané"), address="Technopôle Brest-Iroise",
+                         latitude=PRECISE_POINT[0], longitude=PRECISE_POINT[1])
+    created[PRECISE_TITLE] = fablab
+    return created
