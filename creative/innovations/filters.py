@@ -9,7 +9,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,7 +176,7 @@ class InnovationFilters:
             "porteur": [k.slug for k in self.carrier_kinds],
             "statut": list(self.statuses),
         }
-        current.update({k: v for k, v in overrides.items()})
+        current.update(overrides)
         return [(name, value) for name in FILTER_PARAMS for value in current.get(name, [])]
 
     def querystring(self, **overrides):

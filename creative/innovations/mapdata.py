@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Avg, Count, F, Max, Min
 from django.db.models.functions import Floor
-from django.utils.translation import gettext as _
-
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Place
 

@@ -5,7 +5,6 @@ A fiche's "code source" is data: `Section` rows are the questions an instance as
 Another instance defines its own questions without a migration.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -183,28 +182,6 @@ class Innovation(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("innovations:detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.state == self.State.PUBLISHED
-
-    @property
-    def licence_url(self):
-        return Licence.url(self.licence)
-
-    @property
-    def licence_plain_words(self):
-        return Licence.plain_words(self.licence)
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        # Remember the slug as loaded, to record a redirect when it changes.
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_slug = instance.__dict__.get("slug")
-        return instance
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug(self.title)
@@ -217,6 +194,28 @@ class Innovation(models.Model):
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"innovation": self})
             SlugRedirect.objects.filter(old_slug=self.slug).delete()
         self._loaded_slug = self.slug
+
+    def get_absolute_url(self):
+        return reverse("innovations:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Remember the slug as loaded, to record a redirect when it changes.
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def licence_url(self):
+        return Licence.url(self.licence)
+
+    @property
+    def licence_plain_words(self):
+        return Licence.plain_words(self.licence)
 
     @classmethod
     def unique_slug(cls, title):
@@ -276,16 +275,16 @@ class Place(models.Model):
     def __str__(self):
         return f"{self.commune} — {self.address}" if self.address else str(self.commune)
 
-    @property
-    def has_point(self):
-        return self.latitude is not None
-
     def save(self, *args, **kwargs):
         if self.has_point:
             self.map_lat, self.map_lng = self.latitude, self.longitude
         else:
             self.map_lat, self.map_lng = self.commune.latitude, self.commune.longitude
         super().save(*args, **kwargs)
+
+    @property
+    def has_point(self):
+        return self.latitude is not None
 
 
 def image_upload_to(instance, filename):

@@ -30,9 +30,9 @@ PG_CONFIG = "french_unaccent"
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 STOP_WORDS = frozenset(
-    "a au aux avec ce ces d dans de des du elle en est et il ils l la le les leur lui ma mais me "
-    "mes mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton "
-    "tu un une vos votre vous y".split()
+    """a au aux avec ce ces d dans de des du elle en est et il ils l la le les leur lui ma mais me mes mon
+    ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
+    votre vous y""".split()  # noqa: SIM905
 )
 _stemmer = snowballstemmer.stemmer("french")
 
