@@ -73,8 +73,6 @@ def innovation_list(request):
         "home": home,
         "home_communes": home_communes(home),
     }
-    if request.headers.get("HX-Request") or request.GET.get("partial") == "results":
-        return render(request, "innovations/list.html#results", context)
     return render(request, "innovations/list.html", context)
 
 

@@ -76,11 +76,21 @@ def test_bad_values_name_the_variable():
     assert result.returncode != 0 and "only sqlite" in result.stderr
 
 
-def test_sqlite_runs_in_wal_mode(db):
-    from django.db import connection
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); "
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA busy_timeout').fetchone()[0])"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env = {**base, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                            cwd=settings.BASE_DIR, check=False)
+    assert result.stdout.split() == ["wal", "5000"], result.stderr
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
+
+def test_database_url_selects_the_engine():
     result = run_settings(DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
     assert result.stdout.strip() == "django.db.backends.postgresql"
+    result = run_settings(DEBUG="1", DATABASE_URL="sqlite:////tmp/brest-creative-test.sqlite3")
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
