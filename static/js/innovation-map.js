@@ -17,6 +17,9 @@ if (element && config) {
   map.fitBounds(config.bounds || DEFAULT_BOUNDS);
 
   let controller = null;
+  // The marker whose popup is open, reopened after a reload: opening a popup near the edge
+  // pans the map, which reloads and redraws the markers and would close it at once.
+  let openKey = null;
 
   function popupContent(item) {
     const wrapper = document.createElement("div");
@@ -40,6 +43,7 @@ if (element && config) {
   }
 
   function render(data) {
+    const reopen = openKey;
     markers.clearLayers();
     serverClusters.clearLayers();
     for (const [lat, lng, count] of data.clusters) {
@@ -52,11 +56,18 @@ if (element && config) {
       cluster.on("click", () => map.setView([lat, lng], Math.min(map.getZoom() + 2, 18)));
       serverClusters.addLayer(cluster);
     }
-    markers.addLayers(
-      data.markers.map((item) =>
-        L.marker([item.lat, item.lng], { title: item.title, alt: item.title }).bindPopup(() => popupContent(item)),
-      ),
-    );
+    const layers = data.markers.map((item) => {
+      const key = `${item.id}:${item.lat}:${item.lng}`;
+      const marker = L.marker([item.lat, item.lng], { title: item.title, alt: item.title });
+      marker.bindPopup(() => popupContent(item));
+      marker.on("popupopen", () => { openKey = key; });
+      marker.on("popupclose", () => { if (openKey === key) openKey = null; });
+      marker.key = key;
+      return marker;
+    });
+    markers.addLayers(layers);
+    const again = reopen && layers.find((marker) => marker.key === reopen);
+    if (again && map.hasLayer(again)) again.openPopup();
     if (status) {
       status.textContent = data.total === 1 ? "1 innovation dans cette vue" : `${data.total} innovations dans cette vue`;
     }

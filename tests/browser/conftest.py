@@ -1,8 +1,9 @@
 """Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
 Chromium comes from the system (CHROMIUM_PATH, default /usr/bin/chromium), not from
-`playwright install`. Without it the tests are skipped locally and fail on CI
-(CI=true), so a broken CI image cannot silently pass. The browser never leaves
+`playwright install`. Without it the tests are skipped locally (with a notice at the
+end of the run) and fail on CI (CI=true; pytest reports them as errors at set-up),
+so a broken CI image cannot silently pass. The browser never leaves
 localhost: map tiles are answered with a 1x1 PNG and any other request is aborted.
 """
 
@@ -28,8 +29,8 @@ CHROMIUM_ARGS = [
 ]
 HERE = Path(__file__).parent
 MISSING_MESSAGE = f"Chromium not found at {CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)"
-# Requests to anything but the live server (which listens on localhost).
-EXTERNAL_URL = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?/)")
+# HTTP(S) requests to anything but the live server (which listens on localhost).
+EXTERNAL_URL = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1|\[::1\])(:\d+)?/)")
 
 
 def chromium_available():
@@ -49,9 +50,7 @@ def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if _in_this_folder(item)]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
-        # serialized_rollback: flushing after a transactional test would otherwise drop the
-        # themes, carrier kinds and sections seeded by migration 0003 for the next test.
-        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        item.add_marker(pytest.mark.django_db(transaction=True))
     config._browser_tests_skipped = 0
     if browser_items and not chromium_available() and not on_ci():
         skip = pytest.mark.skip(reason=MISSING_MESSAGE)
@@ -80,9 +79,24 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
 
 
+# The project's own static files (css/site.css, js/*.js): without them the site renders
+# unstyled and the maps never start (checked by test_map.py).
+PROJECT_STATIC = settings.BASE_DIR / "static"
+
+
+def project_static_configured():
+    dirs = settings.STATICFILES_DIRS
+    return any(Path(d[1] if isinstance(d, tuple | list) else d) == PROJECT_STATIC for d in dirs)
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server):
-    return {**browser_context_args, "base_url": live_server.url, "locale": "fr-FR"}
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "fr-FR",
+        "viewport": {"width": 1280, "height": 800},
+    }
 
 
 # --- Network --------------------------------------------------------------------------------------
@@ -121,8 +135,7 @@ def offline():
 
         # The last route registered wins: the tile route goes after the catch-all.
         context.route(EXTERNAL_URL, abort)
-        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png",
-                                                                  body=TILE_PNG))
+        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
         return context
 
     return install
@@ -162,20 +175,59 @@ PRECISE_POINT = (48.35862, -4.56987)
 
 
 @pytest.fixture
-def fiches(territories):
+def taxonomy(db):
+    """The default themes, carrier kinds and sections.
+
+    They are re-created after each flush by a post_migrate handler; seeding here too keeps
+    the first test independent of what ran before it. (serialized_rollback cannot restore
+    them: once Playwright runs its event loop in the main thread, Django hands out new
+    connection objects without the serialized copy.)
+    """
+    from creative.innovations.taxonomy import seed_taxonomy
+
+    seed_taxonomy()
+
+
+_TERRITORY_ROWS = []
+
+
+@pytest.fixture
+def territories(db):
+    """The root `territories` fixture, made cheap for a suite that starts from an empty database each time.
+
+    Transactional tests flush the database after each test, so the sample hierarchy is
+    imported once from the reference file (tests.factories.load_sample_territories) and
+    then re-inserted from memory in bulk, with the same primary keys.
+    """
+    from creative.territories.models import Territory
+    from tests.factories import load_sample_territories
+
+    if not _TERRITORY_ROWS or Territory.objects.exists():
+        load_sample_territories()
+        _TERRITORY_ROWS[:] = Territory.objects.order_by("depth", "pk").values()
+    else:
+        Territory.objects.bulk_create(Territory(**row) for row in _TERRITORY_ROWS)
+    return {t.slug: t for t in Territory.objects.all()}
+
+
+@pytest.fixture
+def fiches(taxonomy, territories):
     """A dozen published fiches across the pays de Brest; returns {title: Innovation}."""
     from creative.innovations.models import Place
     from tests.factories import InnovationFactory, commune
 
-    created = {
-        title: InnovationFactory(title=title, communes=[name], themes=themes) for title, name, themes in FICHES
-    }
+    created = {title: InnovationFactory(title=title, communes=[name], themes=themes) for title, name, themes in FICHES}
     fablab = InnovationFactory(
         title=PRECISE_TITLE,
         pitch="Un atelier de fabrication numérique ouvert aux habitants et aux étudiants.",
         themes=["numerique", "design-creativite"],
     )
-    Place.objects.create(innovation=fablab, commune=commune("Plouzané"), address="Technopôle Brest-Iroise",
-                         latitude=PRECISE_POINT[0], longitude=PRECISE_POINT[1])
+    Place.objects.create(
+        innovation=fablab,
+        commune=commune("Plouzané"),
+        address="Technopôle Brest-Iroise",
+        latitude=PRECISE_POINT[0],
+        longitude=PRECISE_POINT[1],
+    )
     created[PRECISE_TITLE] = fablab
     return created
