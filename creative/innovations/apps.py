@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class InnovationsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .taxonomy import seed_after_migrate
+
+        # Also after a test-database flush, so transactional tests find the defaults.
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="creative.innovations.seed")
