@@ -52,10 +52,11 @@ class ImportReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: int = 0
+    deleted: int = 0
 
     def summary(self):
         parts = [f"{level}: +{self.created[level]} ~{self.updated[level]}" for level in Level.values]
-        return ", ".join(parts) + f" (unchanged: {self.unchanged})"
+        return ", ".join(parts) + f" (unchanged: {self.unchanged}, removed: {self.deleted})"
 
 
 def read_rows(path):
@@ -97,27 +98,33 @@ def build_nodes(rows):
         dep_code = row["departement"].strip()
         dep_name = row.get("departement_nom") or DEPARTEMENT_NAMES.get(dep_code, dep_code)
         dep = node((Level.DEPARTEMENT, dep_code), name=dep_name, parent_key=(region.level, region.code))
-        epci_key = (Level.EPCI, row["epci_siren"].strip())
-        node(epci_key, name=row["epci_nom"].strip())
         pays_name = row["pays"].strip()
-        if pays_name:
-            pays = node((Level.PAYS, slugify(pays_name)), name=pays_name, parent_key=(dep.level, dep.code))
-            epci_pays[epci_key][(pays.level, pays.code)] += 1
-        epci_dep[epci_key][(dep.level, dep.code)] += 1
+        pays_key = (Level.PAYS, slugify(pays_name)) if pays_name else None
+        if pays_key:
+            node(pays_key, name=pays_name, parent_key=(dep.level, dep.code))
+        epci_siren = row["epci_siren"].strip()
+        # A few islands (Ouessant, Sein, Bréhat) belong to no EPCI: they hang from their
+        # pays or their département directly.
+        epci_key = (Level.EPCI, epci_siren) if epci_siren else None
+        if epci_key:
+            node(epci_key, name=row["epci_nom"].strip() or epci_siren)
+            if pays_key:
+                epci_pays[epci_key][pays_key] += 1
+            epci_dep[epci_key][(dep.level, dep.code)] += 1
         commune = node(
             (Level.COMMUNE, row["insee"].strip()),
             name=row["nom"].strip(),
-            parent_key=epci_key,
+            parent_key=epci_key or pays_key or (dep.level, dep.code),
             population=row["population"],
             postal_codes=row.get("codes_postaux", "").strip(),
             latitude=row["lat"],
             longitude=row["lng"],
         )
-        commune.communes.append((row["lat"], row["lng"], row["population"] or 0))
-        for key in (epci_key, (dep.level, dep.code), (region.level, region.code)):
-            nodes[key].communes.append((row["lat"], row["lng"], row["population"] or 0))
-        if pays_name:
-            nodes[(Level.PAYS, slugify(pays_name))].communes.append((row["lat"], row["lng"], row["population"] or 0))
+        point = (row["lat"], row["lng"], row["population"] or 0)
+        commune.communes.append(point)
+        for key in (epci_key, pays_key, (dep.level, dep.code), (region.level, region.code)):
+            if key:
+                nodes[key].communes.append(point)
 
     # An EPCI belongs to its pays when all its communes do; otherwise to the
     # département holding most of its communes.
@@ -140,7 +147,7 @@ def build_nodes(rows):
 
 def assign_slugs(nodes, taken):
     """Readable unique slugs: the name, disambiguated by département or code on collision."""
-    wanted = {key: slugify(item.name) or key[1] for key, item in nodes.items()}
+    wanted = {key: slugify(item.name) or slugify(f"{key[0]}-{key[1]}") for key, item in nodes.items()}
     counts = Counter(wanted.values())
     slugs = {}
     for key, slug in wanted.items():
@@ -197,4 +204,11 @@ def import_territories(path):
             else:
                 report.unchanged += 1
         saved[key] = territory
+    # Territories gone from the file are deleted only when nothing points at them any more
+    # (a commune with fiches must be merged by a person).
+    stale = Territory.objects.exclude(pk__in=[t.pk for t in saved.values()])
+    for territory in stale.order_by("-depth"):
+        if not territory.children.exists() and not territory.places.exists():
+            territory.delete()
+            report.deleted += 1
     return report

@@ -19,7 +19,7 @@ def full_file():
 def test_full_file_builds_one_hierarchy(full_file):
     import_territories(full_file)
     counts = {level: Territory.objects.filter(level=level).count() for level in Level.values}
-    assert counts == {"region": 1, "departement": 4, "pays": 1, "epci": 62, "commune": 1202}
+    assert counts == {"region": 1, "departement": 4, "pays": 1, "epci": 61, "commune": 1202}
     brest = Territory.objects.get(level=Level.COMMUNE, code="29019")
     assert [t.name for t in brest.ancestors] == ["Bretagne", "Finistère", "Pays de Brest", "Brest Métropole"]
     assert brest.depth == 4 and brest.population > 100_000
@@ -31,6 +31,31 @@ def test_full_file_builds_one_hierarchy(full_file):
     assert quimper.parent.parent.slug == "finistere"
     # Bounding boxes contain their communes.
     assert pays.south <= brest.latitude <= pays.north and pays.west <= brest.longitude <= pays.east
+
+
+def test_communes_without_epci_hang_from_their_departement(full_file, client):
+    import_territories(full_file)
+    ouessant = Territory.objects.get(level=Level.COMMUNE, code="29155")
+    assert ouessant.parent.slug == "finistere"
+    assert not Territory.objects.filter(code="").exists()
+    assert client.get("/territoires/finistere/").status_code == 200
+    assert client.get("/territoires/ouessant/").status_code == 200
+
+
+def test_territories_gone_from_the_file_are_removed_when_unused(full_file, tmp_path):
+    import_territories(full_file)
+    smaller = tmp_path / "communes.csv"
+    lines = full_file.read_text(encoding="utf-8").splitlines()
+    smaller.write_text("\n".join(line for line in lines if not line.startswith("22")) + "\n")
+    report = import_territories(smaller)
+    assert not Territory.objects.filter(slug="cotes-darmor").exists()
+    assert report.deleted > 300
+
+
+def test_every_territory_page_of_the_region_answers(full_file, client):
+    import_territories(full_file)
+    for territory in Territory.objects.exclude(level=Level.COMMUNE):
+        assert client.get(territory.get_absolute_url()).status_code == 200, territory.slug
 
 
 def test_import_is_idempotent_and_updates_changes(full_file, tmp_path):
