@@ -35,8 +35,11 @@ setup: install
 	$(DEV_ENV) $(PY) manage.py load_territories
 	$(DEV_ENV) $(PY) manage.py load_demo
 
+# The background worker (tasks such as mail) runs beside the server and stops with it.
 run: setup
-	@echo "Brest Créative on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@echo "Brest Créative on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

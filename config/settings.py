@@ -59,9 +59,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django_tasks_db",
     "creative.core",
     "creative.territories",
     "creative.innovations",
+    "creative.accounts",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,6 +101,36 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Accounts and roles (django-allauth, docs/architecture.md) ------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's login form
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "creative.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "creative.accounts.forms.SignupProfileForm"
+ACCOUNT_USER_DISPLAY = "creative.accounts.models.user_display"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # link scanners in mailboxes must not confirm for people
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never mail an address that has no account
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 
 # --- Database -------------------------------------------------------------------------
 
@@ -132,6 +167,54 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Mail -----------------------------------------------------------------------------
+# Django 6.1 mailers only (no EMAIL_* settings). "default" sends transactional mail (see
+# creative/core/mail.py): printed on the console with DEBUG or without SMTP_HOST, SMTP otherwise.
+
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Brest Créative <ne-pas-repondre@brest-creative.localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+_smtp_host = env_str("SMTP_HOST", "").strip()
+_smtp_security = env_str("SMTP_SECURITY", "starttls").strip().lower()
+_SMTP_SECURITY_OPTIONS = {"starttls": {"use_tls": True}, "ssl": {"use_ssl": True}, "none": {}}
+if _smtp_security not in _SMTP_SECURITY_OPTIONS:
+    raise ImproperlyConfigured(
+        f"SMTP_SECURITY={_smtp_security!r} is not valid: use starttls (STARTTLS, usually port 587), "
+        "ssl (implicit TLS, usually port 465) or none (unencrypted, local relays only)."
+    )
+_smtp_port = env_int("SMTP_PORT", 465 if _smtp_security == "ssl" else 587, minimum=1)
+if _smtp_port > 65535:
+    raise ImproperlyConfigured(f"SMTP_PORT={_smtp_port} is not a TCP port (1 to 65535).")
+_smtp_user = env_str("SMTP_USER", "").strip()
+_smtp_password = env_secret("SMTP_PASSWORD", "")
+if bool(_smtp_user) != bool(_smtp_password):
+    raise ImproperlyConfigured(
+        "SMTP_USER and SMTP_PASSWORD (or SMTP_PASSWORD_FILE) must be set together, or both left empty."
+    )
+_smtp_timeout = env_int("SMTP_TIMEOUT", 30, minimum=1)  # seconds, so a stuck server cannot hang the worker
+if DEBUG or not _smtp_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": _smtp_port,
+                "username": _smtp_user or None,
+                "password": _smtp_password or None,
+                "timeout": _smtp_timeout,
+                **_SMTP_SECURITY_OPTIONS[_smtp_security],
+            },
+        }
+    }
+
+# --- Background tasks -----------------------------------------------------------------
+# django.tasks with a database queue; `manage.py db_worker` runs them (`make run` starts one).
+# Enqueue after the transaction commits: creative.core.tasks.enqueue_on_commit.
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Internationalisation -------------------------------------------------------------
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("creative.innovations.urls")),
     path("", include("creative.territories.urls")),
     path("", include("creative.core.urls")),
+    path("", include("creative.accounts.urls")),
+    path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -70,3 +70,58 @@ class InnovationFactory(factory.django.DjangoModelFactory):
     def answers(self, create, extracted, **kwargs):
         for slug, body in (extracted or {}).items():
             Answer.objects.create(innovation=self, section=Section.objects.get(slug=slug), body=body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An account with its profile.
+
+    `verified=False` leaves the email address unconfirmed (not yet a contributor);
+    `roles=[Role.EDITOR, …]` grants roles; `scopes=["pays-de-brest"]` gives an editor
+    territories (slugs); `password="…"` sets a usable password (none by default: tests
+    sign in with `client.force_login`).
+    """
+
+    class Meta:
+        model = "accounts.User"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        if extracted:
+            self.set_password(extracted)
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        from allauth.account.models import EmailAddress
+
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        from creative.accounts.roles import grant
+
+        for role in extracted or ():
+            grant(self, role)
+
+    @factory.post_generation
+    def scopes(self, create, extracted, **kwargs):
+        from creative.accounts.models import EditorScope
+
+        for slug in extracted or ():
+            EditorScope.objects.create(user=self, territory=Territory.objects.get(slug=slug))
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Profile"
+
+    user = factory.SubFactory(UserFactory, profile=None)
+    display_name = factory.Sequence(lambda n: f"Camille {n}")

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from creative.accounts.permissions import can_moderate, innovations_in_scope
+
 from .models import Answer, CarrierKind, Image, Innovation, Link, Place, Section, SlugRedirect, Theme
 
 
@@ -69,7 +71,10 @@ class InnovationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("places__commune")
+        queryset = super().get_queryset(request).prefetch_related("places__commune")
+        if can_moderate(request.user):
+            return queryset  # moderators see every fiche (their permissions are read-only)
+        return innovations_in_scope(request.user, queryset)  # editors: their territories
 
     @admin.display(description=_("communes"))
     def communes(self, obj):

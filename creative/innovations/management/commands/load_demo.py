@@ -1,12 +1,14 @@
 import os
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from creative.accounts.models import Profile
 from creative.innovations.demo import DemoDataError, load_demo
 
-DEMO_ADMIN = ("admin", "admin@example.org", "brest-creative-demo")
+DEMO_ADMIN = ("admin@example.org", "Administration (démo)", "brest-creative-demo")
 
 
 class Command(BaseCommand):
@@ -28,15 +30,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Demo fiches: {created} created, {updated} updated."))
         if not no_admin:
-            username, email, password = DEMO_ADMIN
+            email, display_name, password = DEMO_ADMIN
             User = get_user_model()
-            user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
-            user.is_staff = user.is_superuser = True
+            user, _ = User.objects.get_or_create(email=email)
+            user.is_superuser = True
             user.set_password(password)
             user.save()
+            # Verified, so the site's own login page accepts it too.
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            Profile.objects.update_or_create(user=user, defaults={"display_name": display_name})
             self.stdout.write(
                 self.style.WARNING(
                     f"Demo administrator: http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/ "
-                    f"— login '{username}', password '{password}' (development only)."
+                    f"— login '{email}', password '{password}' (development only)."
                 )
             )

@@ -1,0 +1,21 @@
+import copy
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import ProfileForm
+from .permissions import can_edit_profile, requires
+
+
+@requires(can_edit_profile)
+def profile_edit(request):
+    profile = services.profile_of(request.user)
+    saved = copy.copy(profile)  # the preview shows what is stored, not a refused submission
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(form)
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect("accounts:profile_edit")
+    return render(request, "accounts/profile_edit.html", {"form": form, "profile": saved})

@@ -1,0 +1,63 @@
+"""Transactional mail rendered from templates.
+
+Every email is three templates in ``templates/emails/``: ``<name>_subject.txt`` (one line),
+``<name>.txt`` (plain text) and ``<name>.html`` (extends ``emails/base.html``), written in French.
+Send them from a request through the worker, after the transaction commits::
+
+    from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+    enqueue_on_commit(send_templated_mail_task, "test_message", {"...": "..."}, ["a@example.org"])
+
+The context travels through the task queue as JSON: pass strings, numbers, lists and dicts,
+never model instances.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_templated_mail(template_name, context=None):
+    """Render the subject, plain-text and HTML parts of ``emails/<template_name>``."""
+    ctx = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
+    with translation.override(settings.LANGUAGE_CODE):
+        # Subjects are one line: collapse whitespace (template line breaks, indentation).
+        subject = " ".join(render_to_string(f"emails/{template_name}_subject.txt", ctx).split())
+        ctx["subject"] = subject
+        text = render_to_string(f"emails/{template_name}.txt", ctx).strip() + "\n"
+        html = render_to_string(f"emails/{template_name}.html", ctx)
+    return RenderedMail(subject=subject, text=text, html=html)
+
+
+def send_templated_mail(template_name, context, to, *, using="default", reply_to=None, headers=None):
+    """Render ``emails/<template_name>`` and send it now with the mailer ``using``.
+
+    ``to`` and ``reply_to`` take one address or a list. Returns the number of messages sent (1).
+    Prefer ``creative.core.tasks.send_templated_mail_task`` from web requests.
+    """
+    mail = render_templated_mail(template_name, context)
+    message = EmailMultiAlternatives(
+        mail.subject,
+        mail.text,
+        None,  # settings.DEFAULT_FROM_EMAIL
+        _addresses(to),
+        reply_to=_addresses(reply_to),
+        headers=headers or {},
+    )
+    message.attach_alternative(mail.html, "text/html")
+    return message.send(using=using)
+
+
+def _addresses(value):
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)

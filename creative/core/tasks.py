@@ -1,0 +1,27 @@
+"""Background tasks (``django.tasks``, run by ``manage.py db_worker``).
+
+Enqueue with :func:`enqueue_on_commit` so that a task never runs against data its transaction
+did not commit (or rolled back). Task arguments are stored as JSON.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.tasks import task
+
+from creative.core.mail import send_templated_mail
+
+
+def enqueue_on_commit(task, *args, **kwargs):
+    """Enqueue ``task(*args, **kwargs)`` once the current transaction commits.
+
+    Outside a transaction (autocommit) it is enqueued at once; if the transaction rolls back it
+    is never enqueued. Every keyword argument goes to the task.
+    """
+    transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+@task
+def send_templated_mail_task(template_name, context, to, using="default", reply_to=None, headers=None):
+    """Send ``emails/<template_name>`` (see creative.core.mail.send_templated_mail)."""
+    return send_templated_mail(template_name, context, to, using=using, reply_to=reply_to, headers=headers)
