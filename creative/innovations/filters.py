@@ -9,7 +9,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,12 +114,13 @@ class InnovationFilters:
     # --- Facets ---------------------------------------------------------------------------
 
     def facets(self, base, home):
-        """Counts per value for each facet, each computed with the other filters applied.
+        """Counts per value for each facet, each computed with the other filters applied,
+        and the number of fiches matching all the filters ("total").
 
         Cached per filter combination and content version: counting over 100,000 fiches is
         the expensive part of the list page, and any change to a fiche bumps the version.
         """
-        key = "facets:" + hashlib.sha256(
+        key = "facets:v2:" + hashlib.sha256(
             f"{content_version()}|{home and home.pk}|{self.cache_key()}".encode()
         ).hexdigest()
         facets = cache.get(key)
@@ -136,22 +137,26 @@ class InnovationFilters:
         )
         kinds = dict(
             self.apply(base, exclude={"porteur"}).exclude(carrier_kind=None)
-            .values_list("carrier_kind").annotate(n=Count("pk")).values_list("carrier_kind", "n")
+            .values_list("carrier_kind").annotate(n=Count("*")).values_list("carrier_kind", "n")
         )
         statuses = dict(
-            self.apply(base, exclude={"statut"}).values_list("status").annotate(n=Count("pk"))
+            # COUNT(*), not COUNT(id): PostgreSQL then reads the (state, status) index alone.
+            self.apply(base, exclude={"statut"}).values_list("status").annotate(n=Count("*"))
             .values_list("status", "n")
         )
         parent = self.territory or home
         territories = {}
         if parent is not None:
             territory_through = Innovation.territories.through
+            # EXISTS, not IN: the child territories' links are far fewer than the published
+            # fiches, whose full id list SQLite would otherwise build first.
+            matching = self.apply(base, exclude={"territoire"}).order_by().filter(pk=OuterRef("innovation_id"))
             territories = dict(
-                territory_through.objects.filter(
-                    innovation__in=self.apply(base, exclude={"territoire"}), territory__parent=parent,
-                ).values_list("territory").annotate(n=Count("innovation")).values_list("territory", "n")
+                territory_through.objects.filter(Exists(matching), territory__parent=parent)
+                .values_list("territory").annotate(n=Count("innovation")).values_list("territory", "n")
             )
         return {
+            "total": self.apply(base).count(),
             "themes": [(t.slug, t.name, themes.get(t.pk, 0)) for t in Theme.objects.all()],
             "carrier_kinds": [(k.slug, k.name, kinds.get(k.pk, 0)) for k in CarrierKind.objects.all()],
             "statuses": [(v, label, statuses.get(v, 0)) for v, label in Innovation.Status.choices],
@@ -161,6 +166,11 @@ class InnovationFilters:
                 if territories.get(t.pk, 0)
             ],
         }
+
+    def results_cache_key(self):
+        """Names the ordered results of these filters for the current content and day."""
+        order = f"{self.order}:{daily_factor()}" if self.order == "decouvrir" else self.order
+        return hashlib.sha256(f"{content_version()}|{order}|{self.cache_key()}".encode()).hexdigest()
 
     # --- URLs -----------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min
+from django.db import connection
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef
 from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,11 @@ from .models import Place
 MIN_ZOOM, MAX_ZOOM = 0, 20
 # Grid cells per 256-pixel tile width: ~64-pixel cells.
 CELLS_PER_TILE = 4
+# On SQLite, above this many places in the box, clusters are counted through the list of
+# matching ids (measured: a 17,000-place box is twice as fast with EXISTS, the 122,000 places
+# of Bretagne 30 % faster with the list, and 6 times faster with a theme's shorter list).
+CROWDED_BOX = 50_000
+MARKER_FIELDS = ("map_lat", "map_lng", "innovation_id", "innovation__slug", "innovation__title", "innovation__pitch")
 
 
 class BadMapRequest(ValueError):
@@ -64,28 +70,50 @@ def parse_zoom(raw):
     return zoom
 
 
-def places_in(innovations, bbox):
-    return Place.objects.filter(
-        innovation__in=innovations,
-        map_lat__gte=bbox.south, map_lat__lte=bbox.north,
-        map_lng__gte=bbox.west, map_lng__lte=bbox.east,
-    )
+def _inside(bbox):
+    return {
+        "map_lat__gte": bbox.south, "map_lat__lte": bbox.north,
+        "map_lng__gte": bbox.west, "map_lng__lte": bbox.east,
+    }
+
+
+def places_in(innovations, bbox, *, probe=False):
+    """The places of `innovations` inside `bbox`.
+
+    Two shapes of the same filter, which SQLite plans very differently (PostgreSQL plans both
+    as one semi-join): `innovation__in` builds the list of the innovations' ids first — worth
+    it in a crowded box, too dear for a street (90,000 ids for a handful of places); with
+    `probe`, EXISTS looks up the innovation of each place instead.
+    """
+    if probe:
+        return Place.objects.filter(
+            Exists(innovations.order_by().filter(pk=OuterRef("innovation_id"))), **_inside(bbox)
+        )
+    return Place.objects.filter(innovation__in=innovations.order_by(), **_inside(bbox))
+
+
+def is_crowded(bbox):
+    """Whether the box holds more than CROWDED_BOX places, of any fiche (read from an index)."""
+    places = Place.objects.filter(**_inside(bbox)).order_by().values_list("pk", flat=True)
+    return bool(list(places[CROWDED_BOX - 1 : CROWDED_BOX]))
 
 
 def map_payload(innovations, bbox, zoom, *, limit=None):
     """Markers, or grid clusters when too many, for `innovations` inside `bbox`."""
     limit = limit or settings.MAP_MARKER_LIMIT
-    places = places_in(innovations, bbox)
-    # Fetch one more than the limit to know whether it is exceeded without counting all.
-    sample = list(
-        places.values_list("map_lat", "map_lng", "innovation_id", "innovation__slug", "innovation__title",
-                           "innovation__pitch")[: limit + 1]
-    )
+    sqlite = connection.vendor == "sqlite"
+    places = places_in(innovations, bbox, probe=sqlite)
+    # Fetch one more id than the limit to know whether it is exceeded without counting all;
+    # unordered and without joins, so that a crowded box stops at the limit.
+    sample = list(places.order_by().values_list("pk", flat=True)[: limit + 1])
     if len(sample) <= limit:
-        return {"total": len(sample), "clusters": [], "markers": [_marker(row) for row in sample]}
+        markers = [_marker(row) for row in Place.objects.filter(pk__in=sample).values_list(*MARKER_FIELDS)]
+        return {"total": len(markers), "clusters": [], "markers": markers}
     cell_lng = 360.0 / (2 ** zoom * CELLS_PER_TILE)
     # Mercator: a degree of latitude spans more pixels away from the equator.
     cell_lat = cell_lng * math.cos(math.radians((bbox.south + bbox.north) / 2))
+    if sqlite and is_crowded(bbox):
+        places = places_in(innovations, bbox)
     groups = (
         places.annotate(gy=Floor(F("map_lat") / cell_lat), gx=Floor(F("map_lng") / cell_lng))
         .values("gy", "gx")
@@ -98,12 +126,7 @@ def map_payload(innovations, bbox, zoom, *, limit=None):
             singles.append(group["one"])
         else:
             clusters.append([round(group["lat"], 5), round(group["lng"], 5), group["n"]])
-    markers = [
-        _marker(row)
-        for row in Place.objects.filter(pk__in=singles).values_list(
-            "map_lat", "map_lng", "innovation_id", "innovation__slug", "innovation__title", "innovation__pitch"
-        )
-    ]
+    markers = [_marker(row) for row in Place.objects.filter(pk__in=singles).values_list(*MARKER_FIELDS)]
     total = sum(c[2] for c in clusters) + len(markers)
     return {"total": total, "clusters": clusters, "markers": markers}
 

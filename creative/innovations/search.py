@@ -58,7 +58,13 @@ def stem(word):
 
 def terms(text):
     """The stems of the meaningful words of `text`, in order."""
-    return [stem(w) for w in WORD_RE.findall(text) if fold(w) not in STOP_WORDS]
+    return [t for t in map(_term, WORD_RE.findall(text)) if t is not None]
+
+
+@lru_cache(maxsize=100_000)
+def _term(word):
+    # Indexing folds and stems every word of every document: memoised per distinct word.
+    return None if fold(word) in STOP_WORDS else stem(word)
 
 
 def plural_twin(word):
@@ -180,11 +186,17 @@ class Query:
         """Ids of `queryset`'s fiches matching the query, by relevance, one page of them."""
         if not self:
             return []
+        from django.db.models.expressions import RawSQL
+
         sql, params = self._match_sql()
-        inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
+        # A correlated EXISTS per match: `matches.id IN (<queryset>)` makes SQLite either build
+        # the list of every allowed id first (90,000 published fiches) or push it into the FTS5
+        # table as rowid lookups, re-running the full-text query once per allowed id.
+        inner = queryset.order_by().filter(pk=RawSQL("matches.id", ())).values("pk")
+        inner_sql, inner_params = inner.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT matches.id FROM ({sql}) AS matches WHERE matches.id IN ({inner_sql}) "
+                f"SELECT matches.id FROM ({sql}) AS matches WHERE EXISTS ({inner_sql}) "
                 f"ORDER BY matches.rank DESC, matches.id LIMIT %s OFFSET %s",
                 [*params, *inner_params, limit, offset],
             )

@@ -1,35 +1,105 @@
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, JsonResponse
+from django.db.models import Exists, OuterRef
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from creative.accounts.permissions import can_view_unpublished
 from creative.territories.models import Territory
 
 from . import mapdata
 from .filters import ORDERS, InnovationFilters
 from .models import Innovation, Section, SlugRedirect, Theme
+from .services import content_version
 
 PAGE_SIZE = 20
 
 
-class RankedResults:
-    """A sequence of search results in relevance order, sliced page by page for Paginator."""
+# Ordered ids are cached by slices of this many (ten pages), per filters and content version.
+RESULT_CHUNK = 200
+RESULT_CACHE_SECONDS = 600
+MAP_CACHE_SECONDS = 600
 
-    def __init__(self, queryset, query):
+
+class CachedOrderResults:
+    """Results in an order no index can serve, sliced page by page for Paginator.
+
+    Relevance and the daily "découvrir" shuffle sort every matching fiche — 90,000 of them
+    for the unfiltered list — to show 20. With a `cache_key` (which must name the filters,
+    the order and the content version), the count and the ordered ids are cached, a chunk of
+    RESULT_CHUNK at a time: the following pages, and the next visitor, skip the sort.
+    """
+
+    def __init__(self, queryset, cache_key=None, rows=None):
         self.queryset = queryset
-        self.query = query
+        self.cache_key = cache_key
+        # Where the fiches of a page are read from by id; the ids already passed the filters,
+        # which need not run again (`rows` should still keep unpublished fiches out).
+        self.rows = queryset if rows is None else rows
+
+    def fetch_count(self):
+        raise NotImplementedError
+
+    def fetch_ids(self, offset, limit):
+        raise NotImplementedError
+
+    def _cached(self, suffix, compute):
+        if self.cache_key is None:
+            return compute()
+        key = f"{self.cache_key}:{suffix}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, RESULT_CACHE_SECONDS)
+        return value
 
     def count(self):
-        return self.query.filter(self.queryset).count()
+        return self._cached("count", self.fetch_count)
+
+    def ids(self, start, stop):
+        if self.cache_key is None:
+            return self.fetch_ids(start, stop - start)
+        ids = []
+        for chunk in range(start // RESULT_CHUNK, (max(stop, start + 1) - 1) // RESULT_CHUNK + 1):
+            offset = chunk * RESULT_CHUNK
+            part = self._cached(f"ids:{chunk}", lambda o=offset: self.fetch_ids(o, RESULT_CHUNK))
+            ids += part[max(0, start - offset) : stop - offset]
+        return ids
 
     def __getitem__(self, page):
-        ids = self.query.ranked_ids(self.queryset, page.start, page.stop - page.start)
-        by_id = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)}
+        ids = self.ids(page.start, page.stop)
+        by_id = {obj.pk: obj for obj in self.rows.order_by().filter(pk__in=ids)}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class RankedResults(CachedOrderResults):
+    """A sequence of search results in relevance order, sliced page by page for Paginator."""
+
+    def __init__(self, queryset, query, cache_key=None, rows=None):
+        super().__init__(queryset, cache_key, rows)
+        self.query = query
+
+    def fetch_count(self):
+        return self.query.filter(self.queryset).count()
+
+    def fetch_ids(self, offset, limit):
+        return self.query.ranked_ids(self.queryset, offset, limit)
+
+
+class ShuffledResults(CachedOrderResults):
+    """Fiches in the daily "découvrir" order (`queryset` comes from InnovationFilters.ordered)."""
+
+    def fetch_count(self):
+        return self.queryset.count()
+
+    def fetch_ids(self, offset, limit):
+        return list(self.queryset.values_list("pk", flat=True)[offset : offset + limit])
 
 
 def card_queryset(queryset):
@@ -58,16 +128,24 @@ def innovation_list(request):
     home = Territory.objects.home()
     base = Innovation.objects.published()
     filtered = card_queryset(filters.apply(base, search=False))
+    cache_key = "results:" + filters.results_cache_key()
     if filters.query and filters.order == "pertinence":
-        results = RankedResults(filtered, filters.query)
+        results = RankedResults(filtered, filters.query, cache_key=cache_key, rows=card_queryset(base))
+    elif filters.order == "decouvrir":
+        results = ShuffledResults(
+            filters.ordered(filters.apply(filtered)), cache_key=cache_key, rows=card_queryset(base)
+        )
     else:
         results = filters.ordered(filters.apply(filtered))
+    facets = filters.facets(base, home)
     paginator = Paginator(results, PAGE_SIZE)
+    # The facets already counted the fiches matching every filter: no second COUNT.
+    paginator.count = facets["total"]
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_snippets(list(page.object_list), filters.query)
     context = {
         "filters": filters,
-        "facets": filters.facets(base, home),
+        "facets": facets,
         "page": page,
         "orders": [(k, v) for k, v in ORDERS.items() if k != "pertinence" or filters.query],
         "home": home,
@@ -80,13 +158,19 @@ def home_communes(home):
     """(slug, name) of the home territory's communes that have published fiches, for the picker."""
     if home is None:
         return []
-    published_here = Innovation.territories.through.objects.filter(
-        territory=OuterRef("pk"), innovation__state=Innovation.State.PUBLISHED
-    )
-    return list(
-        Territory.objects.descendants_of(home, level=Territory.Level.COMMUNE)
-        .filter(Exists(published_here)).order_by("name").values_list("slug", "name")
-    )
+    # Five queries on every list and map page: cached per content version like the facets.
+    key = f"home-communes:{content_version()}:{home.pk}"
+    communes = cache.get(key)
+    if communes is None:
+        published_here = Innovation.territories.through.objects.filter(
+            territory=OuterRef("pk"), innovation__state=Innovation.State.PUBLISHED
+        )
+        communes = list(
+            Territory.objects.descendants_of(home, level=Territory.Level.COMMUNE)
+            .filter(Exists(published_here)).order_by("name").values_list("slug", "name")
+        )
+        cache.set(key, communes, RESULT_CACHE_SECONDS)
+    return communes
 
 
 @require_GET
@@ -97,7 +181,7 @@ def innovation_detail(request, slug):
         if moved is None:
             raise Http404
         return redirect(moved.innovation, permanent=True)
-    if not innovation.is_published and not request.user.is_staff:
+    if not innovation.is_published and not can_view_unpublished(request.user, innovation):
         raise Http404
     answers = {a.section_id: a for a in innovation.answers.all()}
     sections = [
@@ -200,7 +284,15 @@ def map_points(request):
     except mapdata.BadMapRequest as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     filters = InnovationFilters(request.GET)
-    payload = mapdata.map_payload(filters.apply(Innovation.objects.published()), bbox, zoom)
+    # The same view (a territory's first map, the home page's) is asked for by every visitor:
+    # payloads are cached per box, zoom, filters and content version, like the facet counts.
+    key = "map:" + hashlib.sha256(
+        f"{content_version()}|{filters.cache_key()}|{bbox}|{zoom}|{settings.MAP_MARKER_LIMIT}".encode()
+    ).hexdigest()
+    payload = cache.get(key)
+    if payload is None:
+        payload = mapdata.map_payload(filters.apply(Innovation.objects.published()), bbox, zoom)
+        cache.set(key, payload, MAP_CACHE_SECONDS)
     if filters.errors:
         payload["warnings"] = filters.errors
     response = JsonResponse(payload)
@@ -211,16 +303,21 @@ def map_points(request):
 @require_GET
 def home(request):
     published = Innovation.objects.published()
-    count = published.count()
     home_territory = Territory.objects.home()
+    # Counting 100,000 fiches per theme on every visit is the cost of this page: the counts
+    # come from the list's facets, cached per content version (the list and the map share them).
+    facets = InnovationFilters(QueryDict()).facets(published, home_territory)
+    count = facets["total"]
+    theme_counts = {slug: n for slug, _, n in facets["themes"]}
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.n = theme_counts.get(theme.slug, 0)
     context = {
         "count": count,
         "goal": settings.INNOVATIONS_GOAL,
         "progress": min(100, round(100 * count / settings.INNOVATIONS_GOAL)),
         "latest": card_queryset(published.order_by("-published_at", "-pk"))[:6],
-        "themes": Theme.objects.annotate(
-            n=Count("innovations", filter=Q(innovations__state=Innovation.State.PUBLISHED))
-        ),
+        "themes": themes,
         "home": home_territory,
         "map_config": {"endpoint": reverse("innovations:map_points"), "query": "",
                        "bounds": home_territory.bounds if home_territory else None},

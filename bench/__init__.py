@@ -1,0 +1,1 @@
+"""Benchmark: `python -m bench` (see docs/benchmarks.md)."""
