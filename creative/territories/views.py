@@ -1,12 +1,18 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from creative.innovations.models import Innovation
+from creative.innovations.services import content_version
 
 from .models import Territory
+
+COUNTS_CACHE_SECONDS = 600
+# Above this many published fiches, a territory's newest are found by scanning in date order.
+LARGE_TERRITORY = 2_000
 
 
 @require_GET
@@ -17,20 +23,49 @@ def territory_index(request):
     return redirect(home)
 
 
+def published_counts(territory):
+    """(published fiches in `territory`, {child id: published fiches in it}).
+
+    Counting through the fiche–territory links is the cost of the page for a pays or a
+    département (tens of thousands of links): cached per content version, like the facets.
+    """
+    key = f"territory-counts:{content_version()}:{territory.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        links = Innovation.territories.through.objects.filter(innovation__state=Innovation.State.PUBLISHED)
+        total = links.filter(territory=territory).count()
+        per_child = dict(
+            links.filter(territory__parent=territory).values_list("territory").annotate(n=Count("*"))
+            .values_list("territory", "n")
+        )
+        counts = (total, per_child)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
 @require_GET
 def territory_detail(request, slug):
     territory = get_object_or_404(Territory.objects.select_related("parent__parent__parent__parent"), slug=slug)
+    total, counts = published_counts(territory)
+    published = Innovation.objects.published()
+    if total > LARGE_TERRITORY:
+        # Newest first, read in index order; EXISTS keeps the first 20 inside the territory
+        # without sorting tens of thousands of fiches.
+        links = Innovation.territories.through.objects.filter(territory=territory, innovation=OuterRef("pk"))
+        innovations = published.filter(Exists(links))
+    else:
+        # A commune: its few fiches are found through the links, then sorted.
+        innovations = published.in_territory(territory)
     innovations = (
-        Innovation.objects.published().in_territory(territory)
-        .select_related("carrier_kind").prefetch_related("themes", "places__commune")
+        innovations.select_related("carrier_kind").prefetch_related("themes", "places__commune")
         .order_by("-published_at", "-pk")
     )
-    page = Paginator(innovations, 20).get_page(request.GET.get("page"))
-    children = (
-        territory.children.annotate(
-            n=Count("innovations", filter=Q(innovations__state=Innovation.State.PUBLISHED))
-        ).order_by("-n", "name")
-    )
+    paginator = Paginator(innovations, 20)
+    paginator.count = total  # a cached_property: the count is already known
+    page = paginator.get_page(request.GET.get("page"))
+    children = sorted(territory.children.all(), key=lambda child: (-counts.get(child.pk, 0), child.name))
+    for child in children:
+        child.n = counts.get(child.pk, 0)
     context = {
         "territory": territory,
         "page": page,
