@@ -69,7 +69,9 @@ if (element && config) {
     const again = reopen && layers.find((marker) => marker.key === reopen);
     if (again && map.hasLayer(again)) again.openPopup();
     if (status) {
-      status.textContent = data.total === 1 ? "1 innovation dans cette vue" : `${data.total} innovations dans cette vue`;
+      // A fiche can have several places: the count is of places, not of fiches.
+      status.textContent =
+        data.total === 1 ? "1 lieu d'innovation dans cette vue" : `${data.total} lieux d'innovation dans cette vue`;
     }
   }
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from .conftest import PRECISE_TITLE, PROJECT_STATIC, project_static_configured
 
 MAP_ENDPOINT = "/carte/points.json"
-STATUS_RE = re.compile(r"(\d+) innovations? dans cette vue")
+STATUS_RE = re.compile(r"(\d+) lieux? d'innovation dans cette vue")
 
 
 def wait_for_map(page):
