@@ -88,26 +88,22 @@ def sync_role_groups(using=DEFAULT_DB_ALIAS, **kwargs):
 
 def grant(user, role):
     """Give `user` a group role or the administrator role."""
-    from django.contrib.auth.models import Group
-
-    if role == Role.ADMINISTRATOR:
-        user.is_superuser = True
-        user.save(update_fields=["is_superuser"])
-    elif role in GROUP_ROLES:
-        user.groups.add(Group.objects.get(name=GROUP_ROLES[role]))
-    else:
-        raise ValueError(f"{role} is not granted: it follows from the account's state.")
-    forget_roles(user)
+    _set_role(user, role, True)
 
 
 def revoke(user, role):
+    _set_role(user, role, False)
+
+
+def _set_role(user, role, granted):
     from django.contrib.auth.models import Group
 
     if role == Role.ADMINISTRATOR:
-        user.is_superuser = False
+        user.is_superuser = granted
         user.save(update_fields=["is_superuser"])
     elif role in GROUP_ROLES:
-        user.groups.remove(Group.objects.get(name=GROUP_ROLES[role]))
+        group = Group.objects.get(name=GROUP_ROLES[role])
+        (user.groups.add if granted else user.groups.remove)(group)
     else:
         raise ValueError(f"{role} is not granted: it follows from the account's state.")
     forget_roles(user)

@@ -8,7 +8,6 @@ map are links to each other. Unknown values are ignored and reported in
 import hashlib
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -19,7 +18,7 @@ from creative.territories.models import Territory
 
 from .models import CarrierKind, Innovation, Theme
 from .search import Query
-from .services import content_version
+from .services import cached_per_version, content_version
 
 FILTER_PARAMS = ("q", "theme", "territoire", "porteur", "statut")
 ORDERS = {
@@ -120,14 +119,10 @@ class InnovationFilters:
         Cached per filter combination and content version: counting over 100,000 fiches is
         the expensive part of the list page, and any change to a fiche bumps the version.
         """
-        key = "facets:v2:" + hashlib.sha256(
-            f"{content_version()}|{home and home.pk}|{self.cache_key()}".encode()
-        ).hexdigest()
-        facets = cache.get(key)
-        if facets is None:
-            facets = self._compute_facets(base, home)
-            cache.set(key, facets, FACET_CACHE_SECONDS)
-        return facets
+        return cached_per_version(
+            "facets:v2", home and home.pk, self.cache_key(),
+            compute=lambda: self._compute_facets(base, home), timeout=FACET_CACHE_SECONDS,
+        )
 
     def _compute_facets(self, base, home):
         through = Innovation.themes.through

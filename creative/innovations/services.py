@@ -1,5 +1,7 @@
 """Writes that span several models of a fiche."""
 
+import hashlib
+
 from django.core.cache import cache
 
 from creative.territories.models import Territory
@@ -13,7 +15,9 @@ CONTENT_VERSION_KEY = "innovations:content-version"
 def territories_of(innovation):
     """Every territory containing one of the fiche's communes, at every level."""
     ids = set()
-    for place in innovation.places.select_related("commune"):
+    # The usual hierarchy (commune → EPCI → pays → département → région) in one query;
+    # a deeper one falls back to a query per extra level.
+    for place in innovation.places.select_related("commune__parent__parent__parent__parent"):
         node = place.commune
         while node is not None and node.pk not in ids:
             ids.add(node.pk)
@@ -36,6 +40,21 @@ def refresh_innovation(innovation_or_id):
     innovation.territories.set(Territory.objects.filter(pk__in=territories_of(innovation)))
     search.index_innovation(innovation)
     bump_content_version()
+
+
+def cached_per_version(name, *parts, compute, timeout=600):
+    """`compute()`, cached under `name` and `parts` until any fiche changes.
+
+    The content version is part of the key, so no list of keys to invalidate is kept:
+    a save makes every older entry unreachable, and it expires.
+    """
+    digest = hashlib.sha256("|".join(map(str, (content_version(), *parts))).encode()).hexdigest()
+    key = f"{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def content_version():

@@ -1,4 +1,3 @@
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +15,7 @@ from creative.territories.models import Territory
 from . import mapdata
 from .filters import ORDERS, InnovationFilters
 from .models import Innovation, Section, SlugRedirect, Theme
-from .services import content_version
+from .services import cached_per_version
 
 PAGE_SIZE = 20
 
@@ -158,19 +157,18 @@ def home_communes(home):
     """(slug, name) of the home territory's communes that have published fiches, for the picker."""
     if home is None:
         return []
-    # Five queries on every list and map page: cached per content version like the facets.
-    key = f"home-communes:{content_version()}:{home.pk}"
-    communes = cache.get(key)
-    if communes is None:
+
+    def compute():
         published_here = Innovation.territories.through.objects.filter(
             territory=OuterRef("pk"), innovation__state=Innovation.State.PUBLISHED
         )
-        communes = list(
+        return list(
             Territory.objects.descendants_of(home, level=Territory.Level.COMMUNE)
             .filter(Exists(published_here)).order_by("name").values_list("slug", "name")
         )
-        cache.set(key, communes, RESULT_CACHE_SECONDS)
-    return communes
+
+    # Five queries on every list and map page: cached per content version like the facets.
+    return cached_per_version("home-communes", home.pk, compute=compute, timeout=RESULT_CACHE_SECONDS)
 
 
 @require_GET
@@ -286,13 +284,11 @@ def map_points(request):
     filters = InnovationFilters(request.GET)
     # The same view (a territory's first map, the home page's) is asked for by every visitor:
     # payloads are cached per box, zoom, filters and content version, like the facet counts.
-    key = "map:" + hashlib.sha256(
-        f"{content_version()}|{filters.cache_key()}|{bbox}|{zoom}|{settings.MAP_MARKER_LIMIT}".encode()
-    ).hexdigest()
-    payload = cache.get(key)
-    if payload is None:
-        payload = mapdata.map_payload(filters.apply(Innovation.objects.published()), bbox, zoom)
-        cache.set(key, payload, MAP_CACHE_SECONDS)
+    payload = cached_per_version(
+        "map", filters.cache_key(), bbox, zoom, settings.MAP_MARKER_LIMIT,
+        compute=lambda: mapdata.map_payload(filters.apply(Innovation.objects.published()), bbox, zoom),
+        timeout=MAP_CACHE_SECONDS,
+    )
     if filters.errors:
         payload["warnings"] = filters.errors
     response = JsonResponse(payload)

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from creative.innovations.models import Innovation
-from creative.innovations.services import content_version
+from creative.innovations.services import cached_per_version
 
 from .models import Territory
 
@@ -29,18 +28,17 @@ def published_counts(territory):
     Counting through the fiche–territory links is the cost of the page for a pays or a
     département (tens of thousands of links): cached per content version, like the facets.
     """
-    key = f"territory-counts:{content_version()}:{territory.pk}"
-    counts = cache.get(key)
-    if counts is None:
+
+    def compute():
         links = Innovation.territories.through.objects.filter(innovation__state=Innovation.State.PUBLISHED)
         total = links.filter(territory=territory).count()
         per_child = dict(
             links.filter(territory__parent=territory).values_list("territory").annotate(n=Count("*"))
             .values_list("territory", "n")
         )
-        counts = (total, per_child)
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    return counts
+        return total, per_child
+
+    return cached_per_version("territory-counts", territory.pk, compute=compute, timeout=COUNTS_CACHE_SECONDS)
 
 
 @require_GET
