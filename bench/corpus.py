@@ -23,7 +23,7 @@ from creative.territories.models import Territory
 from . import vocabulary as V
 
 BATCH = 2_000
-STATES = [("published", 90), ("draft", 4), ("pending", 4), ("archived", 2)]
+STATES = [("published", 90), ("draft", 4), ("submitted", 4), ("archived", 2)]
 PLACE_COUNTS = [(1, 82), (2, 14), (3, 4)]
 THEME_COUNTS = [(1, 40), (2, 40), (3, 20)]
 

@@ -46,6 +46,9 @@ MAP_TILE_ATTRIBUTION = env_str(
 )
 # Above this many places in view the map endpoint answers with grid clusters.
 MAP_MARKER_LIMIT = env_int("MAP_MARKER_LIMIT", 400, minimum=1)
+# A contributor becomes trusted (edits to published fiches go live) after this many
+# published fiches; 0 turns the automatic promotion off (editors still decide).
+TRUSTED_AFTER_PUBLISHED = env_int("TRUSTED_AFTER_PUBLISHED", 2, minimum=0)
 
 # --- Applications ---------------------------------------------------------------------
 
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
     "creative.territories",
     "creative.innovations",
     "creative.accounts",
+    "creative.editorial",
+    "creative.audit",
     "allauth",
     "allauth.account",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("creative.territories.urls")),
     path("", include("creative.core.urls")),
     path("", include("creative.accounts.urls")),
+    path("", include("creative.editorial.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

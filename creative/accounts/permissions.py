@@ -94,14 +94,84 @@ def can_review(user, innovation):
     return bool(scope) and innovation.territories.filter(pk__in=scope).exists()
 
 
+def is_author(user, innovation):
+    """The fiche's creator or one of its co-authors."""
+    if not user.is_authenticated or innovation.pk is None:
+        return False
+    return innovation.authorships.filter(user=user).exists()
+
+
+def can_create_innovation(user):
+    return can_contribute(user)
+
+
 def can_edit_innovation(user, innovation):
-    # Authors and co-authors join this rule with the fiche editor.
-    return can_review(user, innovation)
+    """Open the editor on this fiche.
+
+    Drafts (and fiches under review or waiting for changes): their authors and editors.
+    Published fiches: any contributor — a trusted contributor's or an editor's edit goes live,
+    anybody else's waits as a proposal (editorial.revisions.goes_live). Rejected or archived
+    fiches: editors only.
+    """
+    from creative.innovations.models import Innovation
+
+    if not can_contribute(user):
+        return False
+    if can_review(user, innovation):
+        return True
+    state = innovation.state
+    if state == Innovation.State.PUBLISHED:
+        return True
+    if state in (Innovation.State.REJECTED, Innovation.State.ARCHIVED):
+        return False
+    return is_author(user, innovation)
+
+
+def can_submit(user, innovation):
+    """Send a draft (or a fiche whose changes were requested) to the editors."""
+    from creative.innovations.models import Innovation
+
+    return (
+        innovation.state in (Innovation.State.DRAFT, Innovation.State.CHANGES_REQUESTED)
+        and can_contribute(user)
+        and is_author(user, innovation)
+    )
+
+
+def can_invite_coauthor(user, innovation):
+    return can_contribute(user) and (is_author(user, innovation) or can_review(user, innovation))
+
+
+def can_read_review(user, innovation):
+    """The review thread is between a fiche's authors and its editors only."""
+    return can_review(user, innovation) or (can_contribute(user) and is_author(user, innovation))
 
 
 def can_view_unpublished(user, innovation):
-    """Preview a fiche that is not published: its editors, moderators, administrators."""
-    return can_moderate(user) or can_review(user, innovation)
+    """See a fiche that is not published: its authors, editors, moderators, administrators."""
+    return can_moderate(user) or can_review(user, innovation) or is_author(user, innovation)
+
+
+def can_view_history(user, innovation):
+    """A published (or archived) fiche's history is public, like a wiki's."""
+    from creative.innovations.models import Innovation
+
+    if innovation.state in (Innovation.State.PUBLISHED, Innovation.State.ARCHIVED):
+        return True
+    return can_view_unpublished(user, innovation)
+
+
+def can_use_review_queue(user):
+    return has_role(user, Role.EDITOR) or is_administrator(user)
+
+
+def can_mark_trusted(user):
+    """Editors decide that a contributor is trusted (their edits go live)."""
+    return has_role(user, Role.EDITOR) or is_administrator(user)
+
+
+def can_read_audit_log(user):
+    return bool(roles_of(user) & {Role.EDITOR, Role.MODERATOR, Role.ADMINISTRATOR})
 
 
 def requires(check, message=None):

@@ -5,6 +5,7 @@ A fiche's "code source" is data: `Section` rows are the questions an instance as
 Another instance defines its own questions without a migration.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -123,7 +124,9 @@ class Innovation(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("brouillon")
-        PENDING = "pending", _("en relecture")
+        SUBMITTED = "submitted", _("soumise à relecture")
+        CHANGES_REQUESTED = "changes", _("modifications demandées")
+        REJECTED = "rejected", _("refusée")
         PUBLISHED = "published", _("publiée")
         ARCHIVED = "archived", _("archivée")
 
@@ -154,6 +157,15 @@ class Innovation(models.Model):
     licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices, default=Licence.CC_BY_SA_4)
 
     state = models.CharField(_("état"), max_length=16, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    rejection_reason = models.TextField(_("motif du refus"), blank=True)
+    # The number of the revision whose content is live (0: no revision recorded yet).
+    # An edit made on an older number is merged or refused, never saved over a newer one.
+    revision_number = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Authorship", related_name="authored_innovations",
+        verbose_name=_("auteurs"), blank=True,
+    )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -226,6 +238,26 @@ class Innovation(models.Model):
         return slug
 
 
+class Authorship(models.Model):
+    """A person who signs a fiche: its creator or a co-author. Both may edit it."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="authorships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="authorships",
+    )
+    is_creator = models.BooleanField(_("a créé la fiche"), default=False)
+    added_at = models.DateTimeField(_("ajouté le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+        ordering = ["-is_creator", "added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["innovation", "user"], name="authorship_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.innovation}"
+
+
 class SlugRedirect(models.Model):
     """An address a fiche used to have; visiting it redirects to the current one."""
 
@@ -296,6 +328,7 @@ class Image(models.Model):
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="images")
     file = models.ImageField(_("fichier"), upload_to=image_upload_to)
+    thumbnail = models.ImageField(_("vignette"), upload_to=image_upload_to, blank=True, editable=False)
     alt_text = models.CharField(_("description de l'image"), max_length=255,
                                 help_text=_("Pour les personnes qui ne voient pas l'image."))
     caption = models.CharField(_("légende"), max_length=255, blank=True)

@@ -36,7 +36,7 @@ def test_renamed_fiche_keeps_answering_at_its_old_url(client, territories):
 
 def test_published_query_method(territories):
     InnovationFactory(title="Visible")
-    for state in ("draft", "pending", "archived"):
+    for state in ("draft", "submitted", "changes", "rejected", "archived"):
         InnovationFactory(title=state, state=state)
     assert [i.title for i in Innovation.objects.published()] == ["Visible"]
 

@@ -1,0 +1,37 @@
+"""The actions the audit log knows, with their French labels.
+
+Any string may be recorded; these have a label in the log's pages and filters.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "innovation.created": _("fiche créée"),
+    "innovation.submitted": _("fiche soumise à relecture"),
+    "innovation.withdrawn": _("soumission retirée"),
+    "innovation.changes_requested": _("modifications demandées"),
+    "innovation.published": _("fiche publiée"),
+    "innovation.rejected": _("fiche refusée"),
+    "innovation.archived": _("fiche archivée"),
+    "innovation.unarchived": _("fiche republiée"),
+    "innovation.reopened": _("fiche remise en brouillon"),
+    "revision.saved": _("modification enregistrée"),
+    "revision.proposed": _("modification proposée"),
+    "revision.approved": _("modification acceptée"),
+    "revision.declined": _("modification refusée"),
+    "revision.reverted": _("retour à une version antérieure"),
+    "suggestion.made": _("suggestion faite"),
+    "suggestion.accepted": _("suggestion acceptée"),
+    "suggestion.declined": _("suggestion refusée"),
+    "coauthor.invited": _("co-auteur invité"),
+    "coauthor.added": _("co-auteur ajouté"),
+    "coauthor.removed": _("co-auteur retiré"),
+    "role.granted": _("rôle accordé"),
+    "role.revoked": _("rôle retiré"),
+    "scope.added": _("territoire d'édition ajouté"),
+    "scope.removed": _("territoire d'édition retiré"),
+}
+
+
+def label_of(action):
+    return LABELS.get(action, action)

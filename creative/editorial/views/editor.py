@@ -1,0 +1,3 @@
+"""editor views (being written)"""
+
+urlpatterns = []

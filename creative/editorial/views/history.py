@@ -1,0 +1,3 @@
+"""history views (being written)"""
+
+urlpatterns = []

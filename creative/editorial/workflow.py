@@ -1,0 +1,263 @@
+"""The editorial workflow of a fiche: who moves it between states, and who is told.
+
+    draft ──submit──▶ submitted ──publish──▶ published ──archive──▶ archived
+      ▲                 │  │                     ▲                     │
+      │   changes ◀─────┘  └──reject──▶ rejected  └──────unarchive─────┘
+      └── (authors edit, then submit again); editors may reopen a rejected fiche as a draft.
+
+Each transition checks the permission and the current state (TransitionError otherwise, with a
+message for people), writes a message to the review thread, an entry to the audit log, and
+emails the people concerned through the task worker once the transaction commits.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from creative.accounts import permissions, roles
+from creative.accounts.roles import Role
+from creative.audit import record
+from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+from creative.innovations.models import Innovation
+
+from .models import ReviewMessage
+
+State = Innovation.State
+
+
+class TransitionError(Exception):
+    """A transition that this person cannot make now; str() is a message for them."""
+
+
+NOT_YOUR_TERRITORY = _lazy("Seuls les accompagnateurs de ce territoire relisent, publient ou archivent cette fiche.")
+
+
+def _require_reviewer(user, innovation):
+    _require(permissions.can_review(user, innovation), NOT_YOUR_TERRITORY)
+
+
+def _require(condition, message):
+    if not condition:
+        raise TransitionError(message)
+
+
+def _locked(innovation):
+    return Innovation.objects.select_for_update().get(pk=innovation.pk)
+
+
+def _message(fiche, user, kind, body=""):
+    return ReviewMessage.objects.create(innovation=fiche, author=user if user.is_authenticated else None,
+                                        kind=kind, body=body)
+
+
+def submit(innovation, user, message=""):
+    _require(permissions.can_submit(user, innovation),
+             _("Seuls les auteurs d'un brouillon peuvent le soumettre à relecture."))
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state in (State.DRAFT, State.CHANGES_REQUESTED),
+                 _("Cette fiche n'est pas un brouillon : elle ne peut pas être soumise."))
+        missing = submission_blockers(fiche)
+        _require(not missing, _("Avant de soumettre, complétez : %(missing)s.") % {"missing": ", ".join(missing)})
+        fiche.state, fiche.submitted_at = State.SUBMITTED, timezone.now()
+        fiche.save(update_fields=["state", "submitted_at", "updated_at"])
+        _message(fiche, user, ReviewMessage.Kind.SUBMITTED, message)
+        record(user, "innovation.submitted", fiche)
+        _mail(reviewers_of(fiche), "editorial_submitted", fiche, actor=user, message=message)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def withdraw(innovation, user):
+    """An author takes a submitted fiche back to keep writing."""
+    _require(permissions.is_author(user, innovation), _("Seuls les auteurs peuvent retirer leur soumission."))
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state == State.SUBMITTED, _("Cette fiche n'est pas en attente de relecture."))
+        fiche.state = State.DRAFT
+        fiche.save(update_fields=["state", "updated_at"])
+        _message(fiche, user, ReviewMessage.Kind.EVENT, _("Soumission retirée pour continuer l'écriture."))
+        record(user, "innovation.withdrawn", fiche)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def request_changes(innovation, editor, message):
+    _require_reviewer(editor, innovation)
+    _require(message and message.strip(), _("Dites aux auteurs ce qu'il faut changer."))
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state == State.SUBMITTED, _("Cette fiche n'est pas en attente de relecture."))
+        fiche.state = State.CHANGES_REQUESTED
+        fiche.save(update_fields=["state", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.CHANGES_REQUESTED, message)
+        record(editor, "innovation.changes_requested", fiche, message=message)
+        _mail(authors_of(fiche), "editorial_changes_requested", fiche, actor=editor, message=message)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def publish(innovation, editor, message=""):
+    _require_reviewer(editor, innovation)
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state in (State.SUBMITTED, State.CHANGES_REQUESTED),
+                 _("Seule une fiche soumise à relecture peut être publiée."))
+        missing = submission_blockers(fiche)
+        _require(not missing, _("Avant de publier, il manque : %(missing)s.") % {"missing": ", ".join(missing)})
+        fiche.state, fiche.rejection_reason = State.PUBLISHED, ""
+        fiche.published_at = fiche.published_at or timezone.now()
+        fiche.save(update_fields=["state", "rejection_reason", "published_at", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.PUBLISHED, message)
+        record(editor, "innovation.published", fiche)
+        _mail(authors_of(fiche), "editorial_published", fiche, actor=editor, message=message)
+        promote_trusted_authors(fiche)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def reject(innovation, editor, reason):
+    _require_reviewer(editor, innovation)
+    _require(reason and reason.strip(), _("Le motif du refus est obligatoire : il est envoyé aux auteurs."))
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state in (State.SUBMITTED, State.CHANGES_REQUESTED),
+                 _("Seule une fiche soumise à relecture peut être refusée."))
+        fiche.state, fiche.rejection_reason = State.REJECTED, reason.strip()
+        fiche.save(update_fields=["state", "rejection_reason", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.REJECTED, reason)
+        record(editor, "innovation.rejected", fiche, reason=reason)
+        _mail(authors_of(fiche), "editorial_rejected", fiche, actor=editor, message=reason)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def reopen(innovation, editor):
+    """An editor gives a rejected fiche back to its authors as a draft."""
+    _require_reviewer(editor, innovation)
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state == State.REJECTED, _("Seule une fiche refusée peut être remise en brouillon."))
+        fiche.state = State.DRAFT
+        fiche.save(update_fields=["state", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.EVENT, _("Fiche remise en brouillon."))
+        record(editor, "innovation.reopened", fiche)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def archive(innovation, editor, reason=""):
+    _require_reviewer(editor, innovation)
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state == State.PUBLISHED, _("Seule une fiche publiée peut être archivée."))
+        fiche.state = State.ARCHIVED
+        fiche.save(update_fields=["state", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.EVENT, reason or _("Fiche archivée."))
+        record(editor, "innovation.archived", fiche, reason=reason)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def unarchive(innovation, editor):
+    _require_reviewer(editor, innovation)
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state == State.ARCHIVED, _("Cette fiche n'est pas archivée."))
+        fiche.state = State.PUBLISHED
+        fiche.save(update_fields=["state", "updated_at"])
+        _message(fiche, editor, ReviewMessage.Kind.EVENT, _("Fiche remise en ligne."))
+        record(editor, "innovation.unarchived", fiche)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def comment(innovation, user, body):
+    """A message in the review thread; the other side is told by email."""
+    _require(permissions.can_read_review(user, innovation),
+             _("Cette conversation est réservée aux auteurs et aux accompagnateurs."))
+    _require(body and body.strip(), _("Le message est vide."))
+    with transaction.atomic():
+        message = _message(innovation, user, ReviewMessage.Kind.COMMENT, body.strip())
+        if permissions.is_author(user, innovation):
+            others = [u for u in authors_of(innovation) if u.pk != user.pk] + reviewers_of(innovation)
+        else:
+            others = authors_of(innovation)
+        _mail([u for u in others if u.pk != user.pk], "editorial_comment", innovation, actor=user, message=body)
+    return message
+
+
+def submission_blockers(fiche):
+    """What a fiche must have before it goes to the editors (labels for people); empty when ready."""
+    missing = []
+    if not fiche.title.strip():
+        missing.append(_("le titre"))
+    if not fiche.pitch.strip():
+        missing.append(_("la présentation en bref"))
+    if not fiche.themes.exists():
+        missing.append(_("au moins un thème"))
+    if not fiche.places.exists():
+        missing.append(_("au moins un lieu"))
+    return missing
+
+
+# People ---------------------------------------------------------------------------------------
+
+def authors_of(innovation):
+    return list(get_user_model().objects.filter(authorships__innovation=innovation, is_active=True).distinct())
+
+
+def reviewers_of(innovation):
+    """The editors whose territories contain the fiche; the administrators when there are none."""
+    User = get_user_model()
+    territory_ids = list(innovation.territories.values_list("pk", flat=True))
+    editors = list(
+        User.objects.filter(
+            is_active=True, groups__name=roles.GROUP_ROLES[Role.EDITOR], editor_scopes__territory_id__in=territory_ids,
+        ).distinct()
+    )
+    return editors or list(User.objects.filter(is_active=True, is_superuser=True))
+
+
+def promote_trusted_authors(innovation):
+    """An author with TRUSTED_AFTER_PUBLISHED published fiches becomes a trusted contributor."""
+    threshold = settings.TRUSTED_AFTER_PUBLISHED
+    if not threshold:
+        return []
+    promoted = []
+    authors = get_user_model().objects.filter(authorships__innovation=innovation).annotate(
+        published=Count("authorships", filter=Q(authorships__innovation__state=State.PUBLISHED), distinct=True)
+    )
+    for user in authors:
+        if user.published >= threshold and not permissions.is_trusted(user) and permissions.can_contribute(user):
+            mark_trusted(user, None, reason=_("%(count)s fiches publiées") % {"count": user.published})
+            promoted.append(user)
+    return promoted
+
+
+def mark_trusted(user, by, reason=""):
+    """Make `user` a trusted contributor (by an editor, or automatically when `by` is None)."""
+    roles.grant(user, Role.TRUSTED)
+    record(by, "role.granted", user, role=Role.TRUSTED.value, reason=reason, automatic=by is None)
+
+
+def _mail(users, template, innovation, *, actor=None, message=""):
+    recipients = sorted({u.email for u in users if u.email})
+    if not recipients:
+        return
+    context = {
+        "title": innovation.title,
+        "url": settings.SITE_URL + reverse("editorial:review", args=[innovation.pk]),
+        "public_url": settings.SITE_URL + innovation.get_absolute_url(),
+        "actor": str(actor.display_name) if actor is not None and actor.is_authenticated else "",
+        "message": message or "",
+        "state": str(innovation.get_state_display()),
+    }
+    # One message per person: nobody sees the others' addresses.
+    for address in recipients:
+        enqueue_on_commit(send_templated_mail_task, template, context, [address])
