@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("creative.core.urls")),
     path("", include("creative.accounts.urls")),
     path("", include("creative.editorial.urls")),
+    path("", include("creative.audit.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -294,6 +294,7 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
                 snapshot=data, base_number=fiche.revision_number, state=Revision.State.PENDING,
             )
             record(user, "revision.proposed", fiche, number=number, summary=summary[:300])
+            _mail_proposal(revision, "editorial_revision_proposed", workflow_people().reviewers_of(fiche))
     innovation.refresh_from_db()
     return SaveResult(revision=revision, live=live, merged=merged)
 
@@ -346,6 +347,8 @@ def approve_revision(revision, editor, *, note="", force=False):
         revision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         applied_as = saved.revision.number if saved.revision else None
         record(editor, "revision.approved", fiche, number=revision.number, applied_as=applied_as)
+        if revision.author is not None:
+            _mail_proposal(revision, "editorial_revision_approved", [revision.author], actor=editor, message=note)
     return saved
 
 
@@ -358,6 +361,8 @@ def decline_revision(revision, editor, *, note=""):
         revision.decision_note = note
         revision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         record(editor, "revision.declined", revision.innovation, number=revision.number, note=note)
+        if revision.author is not None:
+            _mail_proposal(revision, "editorial_revision_declined", [revision.author], actor=editor, message=note)
     return revision
 
 
@@ -373,3 +378,30 @@ def revert(innovation, editor, number):
     record(editor, "revision.reverted", innovation, to=number,
            number=getattr(result.revision, "number", None))
     return result
+
+
+def workflow_people():
+    from . import workflow  # imported late: workflow's emails need the URLs, loaded after the models
+
+    return workflow
+
+
+def _mail_proposal(revision, template, users, *, actor=None, message=""):
+    """Tell editors of a proposal, or its author of the decision (through the worker)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+
+    actor = actor or revision.author
+    context = {
+        "title": revision.innovation.title,
+        "number": revision.number,
+        "summary": revision.summary,
+        "url": settings.SITE_URL + reverse("editorial:proposal", args=[revision.pk]),
+        "public_url": settings.SITE_URL + revision.innovation.get_absolute_url(),
+        "actor": str(actor.display_name) if actor is not None else "",
+        "message": message or "",
+    }
+    for address in sorted({u.email for u in users if u.email and u.is_active}):
+        enqueue_on_commit(send_templated_mail_task, template, context, [address])
