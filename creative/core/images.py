@@ -3,6 +3,7 @@
 A file is accepted only if Pillow fully decodes it as one of the allowed formats,
 whatever its name or announced content type says. Accepted images are re-encoded:
 EXIF (GPS position, camera serial…) is dropped, orientation applied, size bounded.
+Thumbnails (`make_thumbnail`) are small WebP copies made the same way.
 """
 
 import io
@@ -13,10 +14,13 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Metadata an image may carry in `Image.info`; EXIF and XMP are only written when passed to
+# save(), but a JPEG comment is copied from the original.
+METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment")
 
 
 @deconstructible
@@ -83,7 +87,43 @@ def reencode_image(file, *, max_side=1600, name_prefix=""):
     image.thumbnail((max_side, max_side))
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    _drop_metadata(image)
     out = io.BytesIO()
     options = {"quality": 85} if image_format in ("JPEG", "WEBP") else {"optimize": True}
     image.save(out, format=image_format, **options)  # no exif= argument: metadata is dropped
     return ContentFile(out.getvalue(), name=f"{name_prefix}{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}")
+
+
+def _drop_metadata(image):
+    """Forget what Pillow would copy from the original on save by itself (a JPEG's comment)."""
+    for key in METADATA_KEYS:
+        image.info.pop(key, None)
+
+
+def _thumbnail_format():
+    """WebP when this Pillow can write it (smaller), JPEG otherwise."""
+    return "WEBP" if features.check("webp") else "JPEG"
+
+
+def make_thumbnail(file, *, size=(480, 360), name_prefix=""):
+    """A small copy of an accepted image fitting within `size`, oriented, without metadata.
+
+    WebP (JPEG if this Pillow lacks WebP). Transparency is kept in WebP and laid on white in
+    JPEG. A smaller image is not enlarged.
+    """
+    image = ImageOps.exif_transpose(decode_image(file))
+    image.thumbnail(size, Image.Resampling.LANCZOS)
+    image_format = _thumbnail_format()
+    if image.has_transparency_data:
+        image = image.convert("RGBA")
+        if image_format == "JPEG":
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+    elif image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")  # palette, CMYK, 16-bit greyscale…
+    _drop_metadata(image)
+    out = io.BytesIO()
+    image.save(out, format=image_format, quality=80)  # no exif= argument: metadata is dropped
+    extension = "webp" if image_format == "WEBP" else "jpg"
+    return ContentFile(out.getvalue(), name=f"{name_prefix}{uuid.uuid4().hex}.{extension}")

@@ -8,7 +8,8 @@ Send them from a request through the worker, after the transaction commits::
     enqueue_on_commit(send_templated_mail_task, "test_message", {"...": "..."}, ["a@example.org"])
 
 The context travels through the task queue as JSON: pass strings, numbers, lists and dicts,
-never model instances.
+never model instances. Messages rendered by someone else's templates (allauth's, in the request)
+travel as their subject, text and HTML through ``send_rendered_mail_task``.
 """
 
 from dataclasses import dataclass
@@ -54,6 +55,22 @@ def send_templated_mail(template_name, context, to, *, using="default", reply_to
         headers=headers or {},
     )
     message.attach_alternative(mail.html, "text/html")
+    return message.send(using=using)
+
+
+def send_rendered_mail(subject, text, html, to, *, using="default", headers=None):
+    """Send a message already rendered elsewhere (allauth's, rendered in the request).
+
+    ``text`` is the plain-text body and ``html`` its HTML alternative, either may be empty
+    (an HTML-only message is sent as HTML). From ``DEFAULT_FROM_EMAIL``. Returns 1.
+    """
+    if text:
+        message = EmailMultiAlternatives(subject, text, None, _addresses(to), headers=headers or {})
+        if html:
+            message.attach_alternative(html, "text/html")
+    else:
+        message = EmailMultiAlternatives(subject, html or "", None, _addresses(to), headers=headers or {})
+        message.content_subtype = "html"
     return message.send(using=using)
 
 

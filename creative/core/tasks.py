@@ -9,7 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.tasks import task
 
-from creative.core.mail import send_templated_mail
+from creative.core.mail import send_rendered_mail, send_templated_mail
 
 
 def enqueue_on_commit(task, *args, **kwargs):
@@ -25,3 +25,9 @@ def enqueue_on_commit(task, *args, **kwargs):
 def send_templated_mail_task(template_name, context, to, using="default", reply_to=None, headers=None):
     """Send ``emails/<template_name>`` (see creative.core.mail.send_templated_mail)."""
     return send_templated_mail(template_name, context, to, using=using, reply_to=reply_to, headers=headers)
+
+
+@task
+def send_rendered_mail_task(subject, text, html, to, headers=None):
+    """Send a message rendered in the request (see creative.core.mail.send_rendered_mail)."""
+    return send_rendered_mail(subject, text, html, to, headers=headers)

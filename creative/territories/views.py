@@ -1,15 +1,19 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from creative.innovations.models import Innovation
 from creative.innovations.services import cached_per_version
 
+from . import lookup
 from .models import Territory
 
 COUNTS_CACHE_SECONDS = 600
+COMMUNES_MAX_AGE = 300
 # Above this many published fiches, a territory's newest are found by scanning in date order.
 LARGE_TERRITORY = 2_000
 
@@ -75,3 +79,18 @@ def territory_detail(request, slug):
         },
     }
     return render(request, "territories/detail.html", context)
+
+
+@require_GET
+def commune_search(request):
+    """Communes matching `q` (accents and case ignored), for the places step's autocomplete.
+
+    `{"query": q, "results": [{"code", "name", "label", "lat", "lng"}, …]}`, at most 15, best
+    first (see lookup.search_communes). The answer depends on `q` alone: browsers and proxies
+    may keep it a few minutes.
+    """
+    query = request.GET.get("q", "")[: lookup.MAX_QUERY_LENGTH]
+    communes = lookup.search_communes(query, limit=lookup.MAX_RESULTS)
+    response = JsonResponse({"query": query, "results": [commune.as_json() for commune in communes]})
+    patch_cache_control(response, public=True, max_age=COMMUNES_MAX_AGE)
+    return response

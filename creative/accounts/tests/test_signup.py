@@ -2,16 +2,20 @@
 
 `db` comes before `mailoutbox` in the arguments: setting up the database resets Django's
 outbox list, which would leave an earlier `mailoutbox` pointing at a stale one.
+allauth's mails are sent by the worker after the commit (test_signup_mail.py): tests that read
+them are transactional and run the worker first.
 """
 
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from creative.accounts.models import User
 from creative.accounts.permissions import can_contribute
 from tests.factories import UserFactory
+from tests.worker import run_tasks
 
 PASSWORD = "une phrase de passe solide"
 
@@ -31,6 +35,11 @@ def link_in(message, path_prefix):
     return re.search(rf"http://testserver({re.escape(path_prefix)}\S+)", message.body).group(1)
 
 
+# The worker commits for real: see creative/core/tests/test_tasks.py.
+worker_test = pytest.mark.django_db(transaction=True)
+
+
+@worker_test
 def test_sign_up_verify_the_address_then_log_in_by_email(db, client, mailoutbox):
     response = sign_up(client)
     assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
@@ -39,6 +48,7 @@ def test_sign_up_verify_the_address_then_log_in_by_email(db, client, mailoutbox)
     assert user.profile.display_name == "Camille Le Gall"  # the profile is created with the account
     assert not can_contribute(user)
 
+    run_tasks()
     [message] = mailoutbox
     assert message.to == ["camille.legall@example.org"]
     assert message.subject == "[Brest Créative] Confirmez votre adresse électronique"
@@ -64,8 +74,10 @@ def test_sign_up_verify_the_address_then_log_in_by_email(db, client, mailoutbox)
     assert page.status_code == 200 and "Camille Le Gall" in page.content.decode()
 
 
+@worker_test
 def test_confirmation_links_are_not_confirmed_by_a_mere_visit(db, client, mailoutbox):
     sign_up(client)
+    run_tasks()
     client.get(link_in(mailoutbox[0], "/comptes/confirm-email/"))  # a mail scanner follows links
     assert not can_contribute(User.objects.get())
 
@@ -79,19 +91,23 @@ def test_sign_up_refuses_an_email_address_as_display_name(db, client, mailoutbox
     assert 'aria-describedby="id_display_name_helptext id_display_name_error"' in content
 
 
+@worker_test
 def test_signing_up_twice_with_one_address_creates_one_account(db, client, mailoutbox):
     UserFactory(email="camille@example.org")
     response = sign_up(client, email="camille@example.org")
     assert response.status_code == 302  # same answer as for a new address: nobody learns who has an account
     assert User.objects.count() == 1
+    run_tasks()
     [message] = mailoutbox
     assert "déjà un compte" in message.subject
 
 
+@worker_test
 def test_password_reset_by_email(db, client, mailoutbox):
     UserFactory(email="camille@example.org", password="l'ancien mot de passe")
     response = client.post(reverse("account_reset_password"), {"email": "camille@example.org"})
     assert response.status_code == 302
+    run_tasks()
     [message] = mailoutbox
     assert message.subject == "[Brest Créative] Choisir un nouveau mot de passe"
     response = client.get(link_in(message, "/comptes/password/reset/key/"))
@@ -103,9 +119,12 @@ def test_password_reset_by_email(db, client, mailoutbox):
     assert log_in(Client(), "camille@example.org", "l'ancien mot de passe").status_code == 200  # refused
 
 
+@worker_test
 def test_password_reset_for_an_unknown_address_sends_nothing(db, client, mailoutbox):
     response = client.post(reverse("account_reset_password"), {"email": "personne@example.org"})
-    assert response.status_code == 302 and not mailoutbox
+    assert response.status_code == 302
+    run_tasks()
+    assert not mailoutbox
 
 
 def test_logout_needs_a_post(client, db):
