@@ -153,10 +153,8 @@ def can_view_unpublished(user, innovation):
 
 
 def can_view_history(user, innovation):
-    """A published (or archived) fiche's history is public, like a wiki's."""
-    from creative.innovations.models import Innovation
-
-    if innovation.state in (Innovation.State.PUBLISHED, Innovation.State.ARCHIVED):
+    """A published fiche's history is public, like a wiki's; otherwise, like the fiche, team only."""
+    if innovation.is_published:
         return True
     return can_view_unpublished(user, innovation)
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from creative.accounts.permissions import can_view_unpublished
+from creative.accounts.permissions import can_edit_innovation, can_view_history, can_view_unpublished
+from creative.editorial.people import authors_and_contributors, credit_line
 from creative.territories.models import Territory
 
 from . import mapdata
@@ -188,6 +189,7 @@ def innovation_detail(request, slug):
         if section.is_active or section.pk in answers
     ]
     places = list(innovation.places.select_related("commune__parent__parent"))
+    authors, contributors = authors_and_contributors(innovation)
     context = {
         "innovation": innovation,
         "sections": sections,
@@ -199,24 +201,43 @@ def innovation_detail(request, slug):
         "map_points": [
             {"lat": p.map_lat, "lng": p.map_lng, "label": str(p), "precise": p.has_point} for p in places
         ],
+        "authors": authors,
+        "contributors": contributors,
+        **edit_links(request.user, innovation),
     }
     page_url = request.build_absolute_uri(innovation.get_absolute_url())
     context["page_url"] = page_url
-    context["attribution"] = attribution_text(innovation, page_url)
-    context["jsonld"] = json_ld(innovation, page_url, places, context["themes"])
+    context["attribution"] = attribution_text(innovation, page_url, authors, contributors)
+    context["jsonld"] = json_ld(innovation, page_url, places, context["themes"], authors, contributors)
     return render(request, "innovations/detail.html", context)
 
 
-def authors_of(innovation):
+def edit_links(user, innovation):
+    """The "Modifier" and "Historique" links of a fiche, for this person."""
+    from creative.editorial.revisions import goes_live
+
+    links = {"edit_url": None, "edit_label": "", "history_url": None}
+    if can_edit_innovation(user, innovation):
+        links["edit_url"] = reverse("editorial:edit", args=[innovation.pk, "identite"])
+        # On a published fiche, most people's edits wait for an editor: say so on the link.
+        links["edit_label"] = _("Modifier") if goes_live(user, innovation) else _("Proposer une modification")
+    if can_view_history(user, innovation):
+        links["history_url"] = reverse("editorial:history", args=[innovation.slug])
+    return links
+
+
+def fallback_credit(innovation):
+    """Who stands for the authors of a fiche nobody signs (demo and imported content)."""
     return innovation.carrier_name or _("les contributeurs et contributrices de %(site)s") % {
         "site": settings.SITE_NAME
     }
 
 
-def attribution_text(innovation, page_url):
+def attribution_text(innovation, page_url, authors=(), contributors=()):
+    """The text to copy when reusing a fiche: title, authors and contributors, original address, licence."""
     return _("« %(title)s », par %(authors)s, sur %(site)s (%(url)s), licence %(licence)s — %(licence_url)s") % {
         "title": innovation.title,
-        "authors": authors_of(innovation),
+        "authors": credit_line(list(authors), list(contributors), fallback=fallback_credit(innovation)),
         "site": settings.SITE_NAME,
         "url": page_url,
         "licence": innovation.get_licence_display(),
@@ -224,7 +245,7 @@ def attribution_text(innovation, page_url):
     }
 
 
-def json_ld(innovation, page_url, places, themes):
+def json_ld(innovation, page_url, places, themes, authors=(), contributors=()):
     """schema.org description of the fiche, for search engines and partner sites."""
     data = {
         "@context": "https://schema.org",
@@ -252,6 +273,10 @@ def json_ld(innovation, page_url, places, themes):
         data["datePublished"] = innovation.published_at.isoformat()
     if innovation.carrier_name:
         data["creator"] = {"@type": "Organization", "name": innovation.carrier_name}
+    if authors:
+        data["author"] = [{"@type": "Person", "name": p.name} for p in authors]
+    if contributors:
+        data["contributor"] = [{"@type": "Person", "name": p.name} for p in contributors]
     return data
 
 
