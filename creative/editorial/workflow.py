@@ -230,7 +230,9 @@ def promote_trusted_authors(innovation):
     if not threshold:
         return []
     promoted = []
-    authors = get_user_model().objects.filter(authorships__innovation=innovation).annotate(
+    # Filter by id, not through `authorships`: a filter on the relation would make the count reuse
+    # its join and see only this fiche.
+    authors = get_user_model().objects.filter(pk__in=innovation.authorships.values("user_id")).annotate(
         published=Count("authorships", filter=Q(authorships__innovation__state=State.PUBLISHED), distinct=True)
     )
     for user in authors:
