@@ -262,6 +262,8 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
     with transaction.atomic():
         fiche = Innovation.objects.select_for_update().get(pk=innovation.pk)
         ensure_baseline(fiche)
+        if not base_number and fiche.revisions.filter(number=1, kind=Revision.Kind.BASELINE).exists():
+            base_number = 1  # the form was loaded before the baseline existed: its content is the baseline
         base_number = base_number or fiche.revision_number
         current = snapshot(fiche)
         merged = False
