@@ -1,12 +1,23 @@
+"""Accounts, profiles and editors' territories in the admin.
+
+Every change of a role (groups, administrator flag), of an editor's territories and of an
+account's activation made here is recorded in the audit log, with the administrator as actor.
+"""
+
+from dataclasses import dataclass
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from creative.audit import record
+from creative.territories.models import Territory
+
 from .models import EditorScope, Profile, User
 from .permissions import can_manage_roles
-from .roles import Role
+from .roles import GROUP_ROLES, Role
 
 # Group permissions follow roles.py (synchronised on migrate): not edited by hand.
 if admin.site.is_registered(Group):
@@ -24,6 +35,67 @@ class UserAccountForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         field_classes = {}
+
+
+@dataclass(frozen=True)
+class RightsState:
+    """What an account may do, as stored: compared before and after an admin form is saved."""
+
+    is_superuser: bool
+    is_active: bool
+    groups: frozenset
+    territory_ids: frozenset
+
+    @classmethod
+    def of(cls, user_pk):
+        user = User.objects.filter(pk=user_pk).values("is_superuser", "is_active").first() or {
+            "is_superuser": False, "is_active": True}
+        return cls(
+            is_superuser=user["is_superuser"],
+            is_active=user["is_active"],
+            groups=frozenset(Group.objects.filter(user__pk=user_pk).values_list("name", flat=True)),
+            territory_ids=frozenset(EditorScope.objects.filter(user_id=user_pk).values_list("territory_id", flat=True)),
+        )
+
+
+ROLE_OF_GROUP = {name: role for role, name in GROUP_ROLES.items()}
+
+
+def record_rights_changes(actor, user, before, after):
+    """Write to the audit log what changed in `user`'s rights between two RightsState."""
+    if before.is_superuser != after.is_superuser:
+        record(actor, "role.granted" if after.is_superuser else "role.revoked", user, role=Role.ADMINISTRATOR.value)
+    for name in sorted(after.groups - before.groups):
+        record(actor, "role.granted", user, **_role_data(name))
+    for name in sorted(before.groups - after.groups):
+        record(actor, "role.revoked", user, **_role_data(name))
+    changed = (after.territory_ids - before.territory_ids) | (before.territory_ids - after.territory_ids)
+    territories = Territory.objects.in_bulk(changed)
+    for territory_id in sorted(changed):
+        action = "scope.added" if territory_id in after.territory_ids else "scope.removed"
+        record(actor, action, user, **_territory_data(territories.get(territory_id), territory_id))
+    if before.is_active != after.is_active:
+        record(actor, "account.reactivated" if after.is_active else "account.deactivated", user)
+
+
+def record_account_deleted(actor, user):
+    """The rights an account held go with it: say which."""
+    state = RightsState.of(user.pk)
+    roles = [Role.ADMINISTRATOR.value] * state.is_superuser + [_role_data(name).get("role", name)
+                                                                for name in sorted(state.groups)]
+    territories = sorted(Territory.objects.filter(pk__in=state.territory_ids).values_list("slug", flat=True))
+    record(actor, "account.deleted", user, roles=roles, territories=territories)
+
+
+def _role_data(group_name):
+    role = ROLE_OF_GROUP.get(group_name)
+    return {"role": role.value} if role is not None else {"group": group_name}
+
+
+def _territory_data(territory, territory_id):
+    if territory is None:
+        return {"territory_id": territory_id}
+    return {"territory": territory.slug, "territory_name": territory.name}
 
 
 class ProfileInline(admin.StackedInline):
@@ -88,6 +160,27 @@ class UserAdmin(DjangoUserAdmin):
     def display_name(self, obj):
         return obj.display_name
 
+    def save_model(self, request, obj, form, change):
+        # Groups and territories are saved later (save_related): remember the rights as stored now.
+        form.rights_before = RightsState.of(obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        after = RightsState.of(form.instance.pk)
+        before = getattr(form, "rights_before", None) or RightsState(
+            is_superuser=False, is_active=after.is_active, groups=frozenset(), territory_ids=frozenset())
+        record_rights_changes(request.user, form.instance, before, after)
+
+    def delete_model(self, request, obj):
+        record_account_deleted(request.user, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            record_account_deleted(request.user, user)
+        super().delete_queryset(request, queryset)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
@@ -114,3 +207,21 @@ class EditorScopeAdmin(RoleManagementMixin, admin.ModelAdmin):
     list_select_related = ["user__profile", "territory"]
     search_fields = ["user__email", "user__profile__display_name", "territory__name"]
     autocomplete_fields = ["user", "territory"]
+
+    def save_model(self, request, obj, form, change):
+        old = EditorScope.objects.select_related("user", "territory").filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if old is not None and (old.user_id, old.territory_id) == (obj.user_id, obj.territory_id):
+            return
+        if old is not None:
+            record(request.user, "scope.removed", old.user, **_territory_data(old.territory, old.territory_id))
+        record(request.user, "scope.added", obj.user, **_territory_data(obj.territory, obj.territory_id))
+
+    def delete_model(self, request, obj):
+        record(request.user, "scope.removed", obj.user, **_territory_data(obj.territory, obj.territory_id))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for scope in queryset.select_related("user__profile", "territory"):
+            record(request.user, "scope.removed", scope.user, **_territory_data(scope.territory, scope.territory_id))
+        super().delete_queryset(request, queryset)

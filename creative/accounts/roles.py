@@ -86,13 +86,41 @@ def sync_role_groups(using=DEFAULT_DB_ALIAS, **kwargs):
         group.permissions.set([by_code[code] for code in ROLE_PERMISSIONS[role]])
 
 
-def grant(user, role):
-    """Give `user` a group role or the administrator role."""
-    _set_role(user, role, True)
+# `by` left out: the change is not recorded (test fixtures, the demo loader, and callers that
+# still write their own audit entry). Pass `by=None` for a change the platform makes by itself.
+_UNRECORDED = object()
 
 
-def revoke(user, role):
-    _set_role(user, role, False)
+def grant(user, role, by=_UNRECORDED, **data):
+    """Give `user` a group role or the administrator role.
+
+    `by` is the person who decides (None: the platform, automatically). When the role was
+    not held yet, the audit log records "role.granted" with the role and `data` (e.g. a reason).
+    """
+    _change_role(user, role, True, by, data)
+
+
+def revoke(user, role, by=_UNRECORDED, **data):
+    """Take a role back from `user`; recorded as "role.revoked" like grant()."""
+    _change_role(user, role, False, by, data)
+
+
+def _change_role(user, role, granted, by, data):
+    from django.db import transaction
+
+    from creative.audit import record
+
+    if by is _UNRECORDED:
+        _set_role(user, role, granted)
+        return
+    with transaction.atomic():
+        if role == Role.ADMINISTRATOR:
+            held = type(user).objects.filter(pk=user.pk, is_superuser=True).exists()
+        else:
+            held = role in GROUP_ROLES and user.groups.filter(name=GROUP_ROLES[role]).exists()
+        _set_role(user, role, granted)  # refuses the roles that follow from the account's state
+        if held != granted:
+            record(by, "role.granted" if granted else "role.revoked", user, role=Role(role).value, **data)
 
 
 def _set_role(user, role, granted):

@@ -15,6 +15,9 @@ LABELS = {
     "innovation.archived": _("fiche archivée"),
     "innovation.unarchived": _("fiche republiée"),
     "innovation.reopened": _("fiche remise en brouillon"),
+    "innovation.deleted": _("fiche supprimée"),
+    "image.added": _("image ajoutée"),
+    "image.removed": _("image retirée"),
     "revision.saved": _("modification enregistrée"),
     "revision.proposed": _("modification proposée"),
     "revision.approved": _("modification acceptée"),
@@ -30,8 +33,32 @@ LABELS = {
     "role.revoked": _("rôle retiré"),
     "scope.added": _("territoire d'édition ajouté"),
     "scope.removed": _("territoire d'édition retiré"),
+    "account.deactivated": _("compte désactivé"),
+    "account.reactivated": _("compte réactivé"),
+    "account.deleted": _("compte supprimé"),
+}
+
+# The first word of an action names what it acts on: the groups of the log's filter.
+GROUPS = {
+    "innovation": _("Fiches"),
+    "image": _("Images"),
+    "revision": _("Versions"),
+    "suggestion": _("Suggestions"),
+    "coauthor": _("Co-auteurs"),
+    "role": _("Rôles et territoires"),
+    "scope": _("Rôles et territoires"),
+    "account": _("Comptes"),
 }
 
 
 def label_of(action):
     return LABELS.get(action, action)
+
+
+def grouped_choices():
+    """[(group label, [(action, label), …]), …] for a select, in the order of LABELS."""
+    groups = {}
+    for action, label in LABELS.items():
+        group = GROUPS.get(action.partition(".")[0], _("Autres"))
+        groups.setdefault(str(group), []).append((action, label))
+    return list(groups.items())

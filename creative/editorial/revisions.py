@@ -274,10 +274,18 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
                 raise EditConflict(result.data, result.conflicts, fiche.revision_number)
             data, merged = result.data, True
         live = goes_live(user, fiche) if force_live is None else force_live
+        author = user if user is not None and user.is_authenticated else None
         if live and not changed_keys(current, data):
             return SaveResult(revision=None, live=True, merged=merged, unchanged=True)
+        if not live:
+            pending = fiche.revisions.pending().filter(author=author).order_by("-number").first()
+            if pending is not None and not changed_keys(pending.snapshot, data):
+                return SaveResult(revision=None, live=False, merged=merged, unchanged=True)
+            if not changed_keys(current, data):
+                # Back to the published text: nothing left to propose, the earlier proposal is withdrawn.
+                _supersede_pending(fiche, author)
+                return SaveResult(revision=None, live=False, merged=merged, unchanged=True)
         number = _next_number(fiche)
-        author = user if user is not None and user.is_authenticated else None
         if live:
             apply_snapshot(fiche, data)
             revision = Revision.objects.create(
@@ -288,9 +296,7 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
             record(user, "revision.saved", fiche, number=number, summary=summary[:300])
         else:
             # One proposal per person: a new one replaces the previous, which stays in the history.
-            for old in fiche.revisions.pending().filter(author=author):
-                old.state, old.decided_at = Revision.State.SUPERSEDED, timezone.now()
-                old.save(update_fields=["state", "decided_at"])
+            _supersede_pending(fiche, author)
             revision = Revision.objects.create(
                 innovation=fiche, number=number, author=author, kind=kind, summary=summary[:300],
                 snapshot=data, base_number=fiche.revision_number, state=Revision.State.PENDING,
@@ -299,6 +305,41 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
             _mail_proposal(revision, "editorial_revision_proposed", workflow_people().reviewers_of(fiche))
     innovation.refresh_from_db()
     return SaveResult(revision=revision, live=live, merged=merged)
+
+
+def _supersede_pending(fiche, author):
+    for old in fiche.revisions.pending().filter(author=author):
+        old.state, old.decided_at = Revision.State.SUPERSEDED, timezone.now()
+        old.save(update_fields=["state", "decided_at"])
+
+
+def record_admin_revision(innovation, user, *, created=False):
+    """Record what the admin just wrote on `innovation` as an applied revision (kind ADMIN).
+
+    The admin saves the fiche and its inlines itself; call `ensure_baseline()` on the stored
+    fiche *before* it writes (so the history starts from the content before the change), then
+    this once everything is saved. Nothing is recorded when the content did not change (e.g.
+    only the state or the contact address). Returns the new revision, or None.
+    """
+    with transaction.atomic():
+        fiche = Innovation.objects.select_for_update().get(pk=innovation.pk)
+        current = snapshot(fiche)
+        live = fiche.revisions.filter(number=fiche.revision_number).values_list("snapshot", flat=True).first()
+        if live is not None and not changed_keys(live, current):
+            return None
+        number = _next_number(fiche)
+        summary = _("Création dans l'administration") if created else _("Modification dans l'administration")
+        author = user if user is not None and user.is_authenticated else None
+        revision = Revision.objects.create(
+            innovation=fiche, number=number, author=author, kind=Revision.Kind.ADMIN, summary=summary,
+            snapshot=current, base_number=fiche.revision_number or None, state=Revision.State.APPLIED,
+        )
+        Innovation.objects.filter(pk=fiche.pk).update(revision_number=number)
+        innovation.revision_number = number
+        if created:
+            record(user, "innovation.created", fiche, admin=True)
+        record(user, "revision.saved", fiche, number=number, summary=summary, admin=True)
+    return revision
 
 
 def create_innovation(user, data, *, summary=""):

@@ -244,8 +244,7 @@ def promote_trusted_authors(innovation):
 
 def mark_trusted(user, by, reason=""):
     """Make `user` a trusted contributor (by an editor, or automatically when `by` is None)."""
-    roles.grant(user, Role.TRUSTED)
-    record(by, "role.granted", user, role=Role.TRUSTED.value, reason=reason, automatic=by is None)
+    roles.grant(user, Role.TRUSTED, by=by, reason=reason, automatic=by is None)
 
 
 def _mail(users, template, innovation, *, actor=None, message=""):

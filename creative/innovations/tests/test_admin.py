@@ -29,7 +29,8 @@ def test_admin_is_closed_to_visitors(client, db):
 
 
 def test_publish_action(admin_client, territories):
-    draft = InnovationFactory(state=Innovation.State.DRAFT, communes=["Brest"])
+    # The admin's action goes through the workflow: only a submitted fiche can be published.
+    draft = InnovationFactory(state=Innovation.State.SUBMITTED, communes=["Brest"], themes=["numerique"])
     admin_client.post(
         reverse("admin:innovations_innovation_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},

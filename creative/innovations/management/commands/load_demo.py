@@ -5,18 +5,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from creative.accounts.models import Profile
+from creative.accounts.models import EditorScope, Profile
+from creative.accounts.roles import Role, grant
 from creative.innovations.demo import DemoDataError, load_demo
+from creative.territories.models import Territory
 
-DEMO_ADMIN = ("admin@example.org", "Administration (démo)", "brest-creative-demo")
+DEMO_PASSWORD = "brest-creative-demo"
+# (email, display name, roles); the editor looks after the home territory.
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Administration (démo)", [Role.ADMINISTRATOR]),
+    ("accompagnement@example.org", "Accompagnatrice (démo)", [Role.EDITOR]),
+    ("contribution@example.org", "Porteur de projet (démo)", []),
+]
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo fiches and a demo administrator. Idempotent."
+    help = "Load (or refresh) the demo fiches and demo accounts (administrator, editor, contributor). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-images", action="store_true", help="Do not generate cover images.")
-        parser.add_argument("--no-admin", action="store_true", help="Do not create the demo administrator.")
+        parser.add_argument("--no-admin", action="store_true", help="Do not create the demo accounts.")
         parser.add_argument(
             "--force", action="store_true", help="Load even when DEBUG is off (never on a public site)."
         )
@@ -30,20 +38,26 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Demo fiches: {created} created, {updated} updated."))
         if not no_admin:
-            email, display_name, password = DEMO_ADMIN
-            User = get_user_model()
+            self.create_demo_accounts()
+
+    def create_demo_accounts(self):
+        User = get_user_model()
+        home = Territory.objects.home()
+        for email, display_name, roles in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(email=email)
-            user.is_superuser = True
-            user.set_password(password)
+            user.set_password(DEMO_PASSWORD)
             user.save()
-            # Verified, so the site's own login page accepts it too.
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            # Verified, so the site's own login page accepts them and they may contribute.
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             Profile.objects.update_or_create(user=user, defaults={"display_name": display_name})
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Demo administrator: http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/ "
-                    f"— login '{email}', password '{password}' (development only)."
-                )
+            for role in roles:
+                grant(user, role)
+            if Role.EDITOR in roles and home is not None:
+                EditorScope.objects.get_or_create(user=user, territory=home)
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(
+            self.style.WARNING(
+                f"Demo accounts on http://127.0.0.1:{port}/ (password '{DEMO_PASSWORD}', development only): "
+                + ", ".join(f"{email} ({name})" for email, name, _roles in DEMO_ACCOUNTS)
             )
+        )
