@@ -55,126 +55,134 @@ def _message(fiche, user, kind, body=""):
                                         kind=kind, body=body)
 
 
+def _transition(innovation, actor, *, allowed_from, refused, to, action, kind, body="", audit=None,
+                mail=None, prepare=None, then=None):
+    """Move the fiche (locked) from one of `allowed_from` to `to`; thread, audit log, mail.
+
+    `prepare(fiche)` runs under the lock before the state changes (extra checks and fields),
+    `then(fiche)` after it; `mail` is (recipients(fiche), template).
+    """
+    with transaction.atomic():
+        fiche = _locked(innovation)
+        _require(fiche.state in allowed_from, refused)
+        if prepare is not None:
+            prepare(fiche)
+        fiche.state = to
+        fiche.save()
+        _message(fiche, actor, kind, body)
+        record(actor, action, fiche, **(audit or {}))
+        if mail is not None:
+            recipients, template = mail
+            _mail(recipients(fiche), template, fiche, actor=actor, message=body)
+        if then is not None:
+            then(fiche)
+    innovation.refresh_from_db()
+    return innovation
+
+
+def _require_complete(message):
+    def check(fiche):
+        missing = submission_blockers(fiche)
+        _require(not missing, message % {"missing": ", ".join(missing)})
+
+    return check
+
+
 def submit(innovation, user, message=""):
     _require(permissions.can_submit(user, innovation),
              _("Seuls les auteurs d'un brouillon peuvent le soumettre à relecture."))
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state in (State.DRAFT, State.CHANGES_REQUESTED),
-                 _("Cette fiche n'est pas un brouillon : elle ne peut pas être soumise."))
-        missing = submission_blockers(fiche)
-        _require(not missing, _("Avant de soumettre, complétez : %(missing)s.") % {"missing": ", ".join(missing)})
-        fiche.state, fiche.submitted_at = State.SUBMITTED, timezone.now()
-        fiche.save(update_fields=["state", "submitted_at", "updated_at"])
-        _message(fiche, user, ReviewMessage.Kind.SUBMITTED, message)
-        record(user, "innovation.submitted", fiche)
-        _mail(reviewers_of(fiche), "editorial_submitted", fiche, actor=user, message=message)
-    innovation.refresh_from_db()
-    return innovation
+
+    def prepare(fiche):
+        _require_complete(_("Avant de soumettre, complétez : %(missing)s."))(fiche)
+        fiche.submitted_at = timezone.now()
+
+    return _transition(
+        innovation, user, allowed_from=(State.DRAFT, State.CHANGES_REQUESTED),
+        refused=_("Cette fiche n'est pas un brouillon : elle ne peut pas être soumise."),
+        to=State.SUBMITTED, action="innovation.submitted", kind=ReviewMessage.Kind.SUBMITTED, body=message,
+        mail=(reviewers_of, "editorial_submitted"), prepare=prepare,
+    )
 
 
 def withdraw(innovation, user):
     """An author takes a submitted fiche back to keep writing."""
     _require(permissions.is_author(user, innovation), _("Seuls les auteurs peuvent retirer leur soumission."))
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state == State.SUBMITTED, _("Cette fiche n'est pas en attente de relecture."))
-        fiche.state = State.DRAFT
-        fiche.save(update_fields=["state", "updated_at"])
-        _message(fiche, user, ReviewMessage.Kind.EVENT, _("Soumission retirée pour continuer l'écriture."))
-        record(user, "innovation.withdrawn", fiche)
-    innovation.refresh_from_db()
-    return innovation
+    return _transition(
+        innovation, user, allowed_from=(State.SUBMITTED,), refused=_("Cette fiche n'est pas en attente de relecture."),
+        to=State.DRAFT, action="innovation.withdrawn", kind=ReviewMessage.Kind.EVENT,
+        body=_("Soumission retirée pour continuer l'écriture."),
+    )
 
 
 def request_changes(innovation, editor, message):
     _require_reviewer(editor, innovation)
     _require(message and message.strip(), _("Dites aux auteurs ce qu'il faut changer."))
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state == State.SUBMITTED, _("Cette fiche n'est pas en attente de relecture."))
-        fiche.state = State.CHANGES_REQUESTED
-        fiche.save(update_fields=["state", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.CHANGES_REQUESTED, message)
-        record(editor, "innovation.changes_requested", fiche, message=message)
-        _mail(authors_of(fiche), "editorial_changes_requested", fiche, actor=editor, message=message)
-    innovation.refresh_from_db()
-    return innovation
+    return _transition(
+        innovation, editor, allowed_from=(State.SUBMITTED,),
+        refused=_("Cette fiche n'est pas en attente de relecture."), to=State.CHANGES_REQUESTED,
+        action="innovation.changes_requested", kind=ReviewMessage.Kind.CHANGES_REQUESTED,
+        body=message, audit={"message": message}, mail=(authors_of, "editorial_changes_requested"),
+    )
 
 
 def publish(innovation, editor, message=""):
     _require_reviewer(editor, innovation)
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state in (State.SUBMITTED, State.CHANGES_REQUESTED),
-                 _("Seule une fiche soumise à relecture peut être publiée."))
-        missing = submission_blockers(fiche)
-        _require(not missing, _("Avant de publier, il manque : %(missing)s.") % {"missing": ", ".join(missing)})
-        fiche.state, fiche.rejection_reason = State.PUBLISHED, ""
+
+    def prepare(fiche):
+        _require_complete(_("Avant de publier, il manque : %(missing)s."))(fiche)
+        fiche.rejection_reason = ""
         fiche.published_at = fiche.published_at or timezone.now()
-        fiche.save(update_fields=["state", "rejection_reason", "published_at", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.PUBLISHED, message)
-        record(editor, "innovation.published", fiche)
-        _mail(authors_of(fiche), "editorial_published", fiche, actor=editor, message=message)
-        promote_trusted_authors(fiche)
-    innovation.refresh_from_db()
-    return innovation
+
+    return _transition(
+        innovation, editor, allowed_from=(State.SUBMITTED, State.CHANGES_REQUESTED),
+        refused=_("Seule une fiche soumise à relecture peut être publiée."),
+        to=State.PUBLISHED, action="innovation.published", kind=ReviewMessage.Kind.PUBLISHED, body=message,
+        mail=(authors_of, "editorial_published"), prepare=prepare, then=promote_trusted_authors,
+    )
 
 
 def reject(innovation, editor, reason):
     _require_reviewer(editor, innovation)
     _require(reason and reason.strip(), _("Le motif du refus est obligatoire : il est envoyé aux auteurs."))
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state in (State.SUBMITTED, State.CHANGES_REQUESTED),
-                 _("Seule une fiche soumise à relecture peut être refusée."))
-        fiche.state, fiche.rejection_reason = State.REJECTED, reason.strip()
-        fiche.save(update_fields=["state", "rejection_reason", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.REJECTED, reason)
-        record(editor, "innovation.rejected", fiche, reason=reason)
-        _mail(authors_of(fiche), "editorial_rejected", fiche, actor=editor, message=reason)
-    innovation.refresh_from_db()
-    return innovation
+
+    def prepare(fiche):
+        fiche.rejection_reason = reason.strip()
+
+    return _transition(
+        innovation, editor, allowed_from=(State.SUBMITTED, State.CHANGES_REQUESTED),
+        refused=_("Seule une fiche soumise à relecture peut être refusée."),
+        to=State.REJECTED, action="innovation.rejected", kind=ReviewMessage.Kind.REJECTED, body=reason,
+        audit={"reason": reason}, mail=(authors_of, "editorial_rejected"), prepare=prepare,
+    )
 
 
 def reopen(innovation, editor):
     """An editor gives a rejected fiche back to its authors as a draft."""
     _require_reviewer(editor, innovation)
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state == State.REJECTED, _("Seule une fiche refusée peut être remise en brouillon."))
-        fiche.state = State.DRAFT
-        fiche.save(update_fields=["state", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.EVENT, _("Fiche remise en brouillon."))
-        record(editor, "innovation.reopened", fiche)
-    innovation.refresh_from_db()
-    return innovation
+    return _transition(
+        innovation, editor, allowed_from=(State.REJECTED,),
+        refused=_("Seule une fiche refusée peut être remise en brouillon."),
+        to=State.DRAFT, action="innovation.reopened", kind=ReviewMessage.Kind.EVENT,
+        body=_("Fiche remise en brouillon."),
+    )
 
 
 def archive(innovation, editor, reason=""):
     _require_reviewer(editor, innovation)
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state == State.PUBLISHED, _("Seule une fiche publiée peut être archivée."))
-        fiche.state = State.ARCHIVED
-        fiche.save(update_fields=["state", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.EVENT, reason or _("Fiche archivée."))
-        record(editor, "innovation.archived", fiche, reason=reason)
-    innovation.refresh_from_db()
-    return innovation
+    return _transition(
+        innovation, editor, allowed_from=(State.PUBLISHED,), refused=_("Seule une fiche publiée peut être archivée."),
+        to=State.ARCHIVED, action="innovation.archived", kind=ReviewMessage.Kind.EVENT,
+        body=reason or _("Fiche archivée."), audit={"reason": reason},
+    )
 
 
 def unarchive(innovation, editor):
     _require_reviewer(editor, innovation)
-    with transaction.atomic():
-        fiche = _locked(innovation)
-        _require(fiche.state == State.ARCHIVED, _("Cette fiche n'est pas archivée."))
-        fiche.state = State.PUBLISHED
-        fiche.save(update_fields=["state", "updated_at"])
-        _message(fiche, editor, ReviewMessage.Kind.EVENT, _("Fiche remise en ligne."))
-        record(editor, "innovation.unarchived", fiche)
-    innovation.refresh_from_db()
-    return innovation
+    return _transition(
+        innovation, editor, allowed_from=(State.ARCHIVED,), refused=_("Cette fiche n'est pas archivée."),
+        to=State.PUBLISHED, action="innovation.unarchived", kind=ReviewMessage.Kind.EVENT,
+        body=_("Fiche remise en ligne."),
+    )
 
 
 def comment(innovation, user, body):
