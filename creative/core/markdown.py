@@ -37,4 +37,4 @@ def render_markdown(text):
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow ugc noopener",
     )
-    return mark_safe(clean)
+    return mark_safe(clean)  # noqa: S308 (nh3 kept only the allow-listed tags, attributes and schemes)

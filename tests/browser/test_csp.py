@@ -1,0 +1,203 @@
+"""The Content-Security-Policy holds on every page: Chromium reports no violation, to a visitor or an editor.
+
+Each page is loaded in Chromium with an init script recording `securitypolicyviolation` events
+in `window.__cspViolations`; console errors mentioning the Content Security Policy count too.
+The pages are listed here by hand, and a last check walks the URL resolver: every named page
+of the site that takes no parameter must be in the lists (or exempted below with its reason),
+so a new page cannot be added without being crawled here.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import resolve, reverse
+from playwright.sync_api import expect
+
+from creative.accounts.roles import Role
+from creative.editorial import revisions, workflow
+from creative.editorial.models import CoauthorInvitation
+from creative.editorial.views.editor import invitation_token
+from creative.innovations.models import Authorship, Innovation, Place
+from tests.factories import InnovationFactory, UserFactory, commune
+from tests.test_no_private_data import parameterless_url_names
+
+from .conftest import PRECISE_TITLE
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push([event.effectiveDirective, event.blockedURI, event.sourceFile, event.lineNumber,
+                               event.sample].join(" | "));
+});
+"""
+CSP_MESSAGE = re.compile(r"content.security.policy", re.IGNORECASE)
+
+# Named pages without parameters that are not loaded as pages, and why.
+NOT_PAGES = {
+    "innovations:map_points": "JSON fetched by the maps of /, /carte/ and territory pages, which are crawled",
+    "territories:communes": "JSON fetched by the commune picker of the places step, which is crawled",
+    "robots_txt": "plain text",
+    "editorial:preview": "POST only: the live preview of the editor's steps, which are crawled",
+}
+# Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
+NOT_OURS = ("admin:",)
+
+
+@pytest.fixture
+def site(fiches, live_server):
+    """A published fiche with its history and a pending proposal, an editor's draft, people and roles."""
+    editor = UserFactory(roles=[Role.EDITOR, Role.MODERATOR], scopes=["pays-de-brest"],
+                         profile__display_name="Annaïg Éditrice", profile__bio="J'accompagne les **porteurs**.")
+    contributor = UserFactory(profile__display_name="Paul Contributeur")
+    published = fiches[PRECISE_TITLE]
+    Authorship.objects.create(innovation=published, user=editor, is_creator=True)
+    changed = {**revisions.snapshot(published), "pitch": "Un atelier ouvert à toutes et à tous, le jeudi soir."}
+    revisions.save_edit(published, editor, changed, base_number=published.revision_number, summary="Horaires")
+    published.refresh_from_db()
+    proposal = {**revisions.snapshot(published), "description": "Une proposition de **Paul**."}
+    revisions.save_edit(published, contributor, proposal, base_number=published.revision_number)
+    pending = published.revisions.pending().get()
+
+    draft = InnovationFactory(title="Bricothèque de Lambézellec", state=Innovation.State.DRAFT,
+                              communes=["Brest"], themes=["solidarites"],
+                              answers={"origine": "Une perceuse qui ne sert que dix minutes par an."})
+    Authorship.objects.create(innovation=draft, user=editor, is_creator=True)
+    Place.objects.create(innovation=draft, commune=commune("Brest"), address="Rue de Brest",
+                         latitude=48.40, longitude=-4.49)
+    workflow.submit(draft, editor, "Prête pour la relecture.")
+    workflow.comment(draft, editor, "Un message avec un [lien](https://exemple.org).")
+    invitation = CoauthorInvitation.objects.create(innovation=draft, email="invitee@example.org", invited_by=editor)
+    return {"editor": editor, "published": published, "pending": pending, "draft": draft,
+            "invitation": invitation, "live_server": live_server}
+
+
+def visitor_pages(site):
+    fiche = site["published"]
+    slug, last = fiche.slug, fiche.revision_number
+    return [
+        "/", reverse("innovations:list"), f"{reverse('innovations:list')}?q=vélo&theme=numerique",
+        fiche.get_absolute_url(), reverse("innovations:map"), f"{reverse('innovations:map')}?theme=numerique",
+        reverse("territories:index"), reverse("territories:detail", args=["pays-de-brest"]),
+        reverse("territories:detail", args=["brest"]),
+        reverse("editorial:history", args=[slug]), reverse("editorial:revision", args=[slug, last]),
+        f"{reverse('editorial:diff', args=[slug])}?a={last}",
+        reverse("account_login"), reverse("account_signup"), reverse("account_reset_password"),
+        reverse("account_reset_password_done"), reverse("account_email_verification_sent"),
+        reverse("account_inactive"), reverse("account_reset_password_from_key_done"),
+        reverse("accounts:account_deleted"),
+        "/mentions-legales/", "/conditions-d-utilisation/", "/confidentialite/",
+        "/cette-page-n-existe-pas/",
+        # Pages for signed-in people: a visitor is sent to the login page, which is checked again.
+        reverse("editorial:my_fiches"), reverse("accounts:profile_edit"),
+    ]
+
+
+def editor_pages(site):
+    fiche, draft = site["published"], site["draft"]
+    slug, last = fiche.slug, fiche.revision_number
+    return [
+        reverse("editorial:my_fiches"), reverse("editorial:create"),
+        *(reverse("editorial:edit", args=[draft.pk, step])
+          for step in ("identite", "lieux", "code-source", "images", "licence")),
+        reverse("editorial:coauthors", args=[draft.pk]),
+        reverse("editorial:accept_invitation", args=[invitation_token(site["invitation"])]),
+        reverse("editorial:review", args=[draft.pk]), reverse("editorial:queue"),
+        reverse("editorial:proposal", args=[site["pending"].pk]),
+        reverse("editorial:history", args=[slug]), f"{reverse('editorial:diff', args=[slug])}?de=1&a={last}",
+        reverse("editorial:revision", args=[slug, 1]), reverse("editorial:revert", args=[slug, 1]),
+        fiche.get_absolute_url(), draft.get_absolute_url(), "/", reverse("innovations:map"),
+        reverse("audit:log"), reverse("moderation:queue"), reverse("moderation:blocked"),
+        reverse("accounts:profile_edit"), reverse("accounts:personal_data"), reverse("accounts:delete_account"),
+        reverse("account_email"), reverse("account_change_password"), reverse("account_set_password"),
+        reverse("account_reauthenticate"), reverse("account_request_reauthentication_code"),
+        reverse("account_confirm_reauthentication_code"), reverse("account_confirm_login_code"),
+        reverse("account_logout"),
+        reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
+        reverse("admin:innovations_innovation_change", args=[fiche.pk]),
+    ]
+
+
+def sign_in(context, user, live_server):
+    """Give the browser a session of `user` (as if they had logged in)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME]
+                          .value, "url": live_server.url}])
+
+
+def violations_on(page, url, console):
+    """CSP violations reported while `url` loads and its scripts run."""
+    console.clear()
+    response = page.goto(url)
+    assert response is not None and response.status < 500, f"{url}: HTTP {response and response.status}"
+    page.wait_for_load_state("networkidle")
+    if page.locator("#map").count():
+        expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
+    found = page.evaluate("window.__cspViolations || []")
+    return found + [message for message in console if CSP_MESSAGE.search(message)]
+
+
+def watch(page):
+    console = []
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    return console
+
+
+def test_no_csp_violation_for_a_visitor_nor_an_editor(page, context, new_context, offline, site, live_server):
+    problems = {}
+    console = watch(page)
+    for url in visitor_pages(site):
+        if found := violations_on(page, url, console):
+            problems[f"visiteur {url}"] = found
+
+    editor_context = offline(new_context())
+    sign_in(editor_context, site["editor"], live_server)
+    editor_page = editor_context.new_page()
+    editor_page.set_default_timeout(10_000)
+    console = watch(editor_page)
+    for url in editor_pages(site):
+        if found := violations_on(editor_page, url, console):
+            problems[f"éditrice {url}"] = found
+        assert not urlsplit(editor_page.url).path.startswith(reverse("account_login")), f"{url}: signed out"
+
+    assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
+
+
+def test_the_recorder_sees_a_violation(page, live_server):
+    """The crawl above would notice: an inline handler added to a page is reported."""
+    console = watch(page)
+    assert violations_on(page, reverse("account_login"), console) == []
+    page.evaluate("""() => { const img = document.createElement("img");
+        img.setAttribute("onerror", "document.title = 'exécuté'"); img.src = "/nulle-part.png";
+        document.body.append(img); }""")
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert "script-src-attr" in page.evaluate("window.__cspViolations")[0]
+    assert page.title() != "exécuté"
+
+
+def test_every_page_without_parameters_is_crawled(site):
+    """A new page must be added to the lists above (or to NOT_PAGES with its reason)."""
+    crawled = {resolve(urlsplit(url).path).view_name for url in visitor_pages(site) + editor_pages(site)
+               if not url.startswith("/cette-page")}
+    names = {name for name, _path in parameterless_url_names()}
+    missing = sorted(name for name in names - crawled - set(NOT_PAGES) if not name.startswith(NOT_OURS))
+    assert not missing, f"pages not crawled by the CSP test: {missing}"
+    assert not set(NOT_PAGES) - names, "NOT_PAGES names a page that no longer exists"
+
+
+def test_a_place_address_is_shown_as_text_in_the_map_popup(page, fiches):
+    fiche = fiches["Atelier vélo solidaire"]
+    Place.objects.filter(innovation=fiche).update(address='<img src="/x.png" onerror="document.title=1">')
+    watch(page)
+    page.goto(fiche.get_absolute_url())
+    marker = page.locator("#fiche-map .leaflet-marker-icon").first
+    expect(marker).to_be_visible()
+    marker.click()
+    popup = page.locator("#fiche-map .leaflet-popup-content")
+    expect(popup).to_contain_text("Brest")
+    assert popup.locator("img").count() == 0, "the address was inserted as HTML"
+    assert not page.evaluate("window.__cspViolations")
