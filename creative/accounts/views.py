@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from creative.antispam.ratelimit import rate_limit
+
 from . import services
 from .forms import ProfileForm
 from .permissions import can_edit_profile, requires
 
 
 @requires(can_edit_profile)
+@rate_limit("profile")
 def profile_edit(request):
     profile = services.profile_of(request.user)
     saved = copy.copy(profile)  # the preview shows what is stored, not a refused submission

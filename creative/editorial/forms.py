@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
+from creative.antispam.forms import SpamTrapFormMixin
+from creative.antispam.links import LinkLimitMixin
 from creative.core.images import decode_image
 from creative.innovations.models import CarrierKind, Image, Innovation, Licence, Theme
 from creative.territories import lookup
@@ -59,7 +61,9 @@ class EditMetaForm(forms.Form):
 
 # Identity ---------------------------------------------------------------------------------------
 
-class IdentityForm(forms.Form):
+class IdentityForm(SpamTrapFormMixin, LinkLimitMixin, forms.Form):
+    """The fiche's identity; creating a fiche starts here (anti-spam traps, link limit of new accounts)."""
+
     title = forms.CharField(
         label=_("Titre"), max_length=150,
         help_text=_("Le nom de l'innovation, celui que les gens emploient."),
@@ -104,6 +108,7 @@ class IdentityForm(forms.Form):
     )
 
     markdown_fields = ("description",)
+    link_limited_fields = ("pitch", "description")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -309,7 +314,7 @@ PlaceFormSet = forms.formset_factory(
 
 # Code source ----------------------------------------------------------------------------------------
 
-class SectionsForm(forms.Form):
+class SectionsForm(LinkLimitMixin, forms.Form):
     """One textarea per active section of the code source (sections are data, see innovations.Section)."""
 
     def __init__(self, *args, sections, **kwargs):
@@ -326,6 +331,8 @@ class SectionsForm(forms.Form):
     @property
     def markdown_fields(self):
         return tuple(self.field_name(section) for section in self.sections)
+
+    link_limited_fields = markdown_fields
 
     @staticmethod
     def field_name(section):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creative.antispam.forms import SpamTrapFormMixin
 from creative.innovations.models import Innovation
 
 from . import suggestions
@@ -10,7 +11,7 @@ from . import suggestions
 MESSAGE_HELP = _("Markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…).")
 
 
-class MessageForm(forms.Form):
+class MessageForm(SpamTrapFormMixin, forms.Form):
     """A message to the other side of the review (authors ↔ editors)."""
 
     body = forms.CharField(
@@ -37,7 +38,7 @@ class TransitionForm(forms.Form):
             field.error_messages["required"] = required_message
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(SpamTrapFormMixin, forms.Form):
     """An editor's wording for one text of the fiche."""
 
     target = forms.ChoiceField(label=_("Partie de la fiche"))

@@ -33,6 +33,9 @@ from creative.accounts.permissions import (
     is_author,
     requires,
 )
+from creative.antispam.links import bind_author
+from creative.antispam.ratelimit import posted_action_in, rate_limit
+from creative.antispam.services import check_fiche_edit
 from creative.audit import record
 from creative.core.images import make_thumbnail, reencode_image
 from creative.core.markdown import render_markdown
@@ -148,6 +151,7 @@ def my_fiches(request):
 # The steps ------------------------------------------------------------------------------------
 
 @requires(can_create_innovation)
+@rate_limit("contribution", counts=posted_action_in("save", "continue"))
 def create(request):
     """The identity step of a fiche not written yet: saving it creates the draft."""
     user = request.user
@@ -158,12 +162,14 @@ def create(request):
         data = _with_extra_row(request.POST, "links", MAX_LINKS)
     form = IdentityForm(data, initial=IdentityForm.initial_from(empty_snapshot()))
     links = LinkFormSet(data, prefix="links", initial=[])
+    bind_author(user, form)
     context = {}
     if action == "preview":
         context["previews"] = _previews([form])
     elif action in ("save", "continue") and form.is_valid() and links.is_valid():
         snapshot = links.apply_to(form.apply_to(empty_snapshot()))
         fiche = create_innovation(user, snapshot)
+        check_fiche_edit(user, fiche, empty_snapshot(), snapshot, request=request)
         request.session[SAVED_SESSION_KEY] = _autosave_key(user, None, "identite")
         messages.success(request, _(
             "Votre brouillon est créé. Seuls vous, vos co-auteurs et l'équipe éditoriale de votre territoire le "
@@ -174,6 +180,7 @@ def create(request):
 
 
 @requires(can_contribute)
+@rate_limit("contribution", counts=posted_action_in("save", "continue", "submit", "upload"))
 def edit(request, pk, step):
     if step not in STEP_SLUGS:
         raise Http404
@@ -211,6 +218,7 @@ def _text_step(request, fiche, step):
     action = request.POST.get("action", "save") if posted else None
     add_rows = action.removeprefix("add-") if action in ("add-links", "add-places") else None
     parts = _step_parts(step, request.POST if posted else None, data, add_rows=add_rows)
+    bind_author(user, *parts.values())
     meta = EditMetaForm(request.POST if posted else None, initial={"base_number": base_number})
     context, status = {}, 200
     saving = action in ("save", "continue") or (action == "submit" and step == "licence")
@@ -230,6 +238,7 @@ def _text_step(request, fiche, step):
             context["conflicts"] = describe_conflicts(conflict.conflicts)
             status = 409
         else:
+            check_fiche_edit(user, fiche, data, wanted, request=request)
             request.session[SAVED_SESSION_KEY] = _autosave_key(user, fiche, step)
             if action == "submit":
                 if not result.unchanged:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from creative.accounts import permissions
 from creative.accounts.permissions import requires
+from creative.antispam.ratelimit import rate_limit
 from creative.innovations.models import Authorship, Innovation
 from creative.territories.models import Territory
 
@@ -283,6 +284,7 @@ def transition(request, pk, action):
 
 @require_POST
 @requires(permissions.can_contribute)
+@rate_limit("comment")
 def comment(request, pk):
     fiche = _readable(request, pk)
     form = MessageForm(request.POST, prefix="message")
@@ -299,6 +301,7 @@ def comment(request, pk):
 
 @require_POST
 @requires(permissions.can_contribute)
+@rate_limit("comment")
 def suggest(request, pk):
     fiche = _readable(request, pk)
     if not permissions.can_review(request.user, fiche):
