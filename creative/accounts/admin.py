@@ -6,10 +6,11 @@ account's activation made here is recorded in the audit log, with the administra
 
 from dataclasses import dataclass
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from creative.audit import record
@@ -76,15 +77,6 @@ def record_rights_changes(actor, user, before, after):
         record(actor, action, user, **_territory_data(territories.get(territory_id), territory_id))
     if before.is_active != after.is_active:
         record(actor, "account.reactivated" if after.is_active else "account.deactivated", user)
-
-
-def record_account_deleted(actor, user):
-    """The rights an account held go with it: say which."""
-    state = RightsState.of(user.pk)
-    roles = [Role.ADMINISTRATOR.value] * state.is_superuser + [_role_data(name).get("role", name)
-                                                                for name in sorted(state.groups)]
-    territories = sorted(Territory.objects.filter(pk__in=state.territory_ids).values_list("slug", flat=True))
-    record(actor, "account.deleted", user, roles=roles, territories=territories)
 
 
 def _role_data(group_name):
@@ -172,14 +164,26 @@ class UserAdmin(DjangoUserAdmin):
             is_superuser=False, is_active=after.is_active, groups=frozenset(), territory_ids=frozenset())
         record_rights_changes(request.user, form.instance, before, after)
 
-    def delete_model(self, request, obj):
-        record_account_deleted(request.user, obj)
-        super().delete_model(request, obj)
+    # Deleting the row would take the person's authorships with it (attribution is a licence
+    # requirement): accounts are anonymised instead, as people do themselves at /compte/supprimer/.
+    actions = ["anonymise_accounts"]
 
-    def delete_queryset(self, request, queryset):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Supprimer les comptes sélectionnés (anonymisation, contributions gardées)"))
+    def anonymise_accounts(self, request, queryset):
+        from .personal_data import ErasureRefused, erase_account
+
+        if not can_manage_roles(request.user):
+            raise PermissionDenied
         for user in queryset:
-            record_account_deleted(request.user, user)
-        super().delete_queryset(request, queryset)
+            try:
+                erase_account(user, anonymous=False, by=request.user)
+            except ErasureRefused as refusal:
+                self.message_user(request, f"{user}: {refusal}", messages.WARNING)
+            else:
+                self.message_user(request, _("Compte supprimé : %(name)s.") % {"name": user.display_name})
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -183,11 +183,17 @@ def test_deleting_scopes_in_bulk_is_recorded(client, admin_user, territories):
         "brest", "quimper"]
 
 
-def test_deleting_an_account_in_the_admin_records_the_rights_it_held(client, admin_user, territories):
+def test_deleting_an_account_in_the_admin_anonymises_it_and_records_the_rights_it_held(client, admin_user, territories):
     person = UserFactory(roles=[Role.EDITOR, Role.TRUSTED], scopes=["brest"], profile__display_name="Partant")
     client.force_login(admin_user)
-    response = client.post(reverse("admin:accounts_user_delete", args=[person.pk]), {"post": "yes"})
-    assert response.status_code == 302 and not User.objects.filter(pk=person.pk).exists()
+    # No real deletion (authorships would go with the row): the admin's action anonymises.
+    assert client.post(reverse("admin:accounts_user_delete", args=[person.pk]), {"post": "yes"}).status_code == 403
+    response = client.post(reverse("admin:accounts_user_changelist"),
+                           {"action": "anonymise_accounts", "_selected_action": [person.pk]})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active and person.email.endswith("@invalid")
     entry = AuditEntry.objects.get(action="account.deleted")
     assert entry.actor == admin_user and entry.target_repr == "Partant"
-    assert entry.data == {"roles": ["editor", "trusted"], "territories": ["brest"]}
+    assert entry.data["roles"] == ["editor", "trusted"] and entry.data["territories"] == ["brest"]
+    assert entry.data["by_self"] is False
