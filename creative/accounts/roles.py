@@ -152,6 +152,10 @@ def roles_of(user):
         roles.update(role for role, name in GROUP_ROLES.items() if name in names)
         if user.is_superuser:
             roles.add(Role.ADMINISTRATOR)
+        from creative.moderation.services import is_blocked
+
+        if is_blocked(user):  # a blocked account keeps only a visitor's rights
+            roles = {Role.VISITOR}
     roles = frozenset(roles)
     if user.is_authenticated:
         user._creative_roles = roles

@@ -20,4 +20,5 @@ def _nav_rights(request):
     return {
         "review_queue": permissions.can_use_review_queue(user),
         "audit_log": permissions.can_read_audit_log(user),
+        "moderation_queue": permissions.can_moderate(user),
     }

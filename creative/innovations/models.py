@@ -129,6 +129,7 @@ class Innovation(models.Model):
         REJECTED = "rejected", _("refusée")
         PUBLISHED = "published", _("publiée")
         ARCHIVED = "archived", _("archivée")
+        HIDDEN = "hidden", _("masquée par la modération")
 
     class Status(models.TextChoices):
         IDEA = "idee", _("idée")

@@ -1,0 +1,54 @@
+"""The kinds of content that can be reported and held (see registry.py)."""
+
+from creative.comments.models import Comment
+from creative.innovations.models import Innovation
+
+from .models import Visibility
+from .registry import register
+
+
+def _set_comment_visibility(comment, visibility):
+    comment.visibility = visibility
+    comment.save(update_fields=["visibility"])
+
+
+register(
+    Comment,
+    label="commentaire",
+    author=lambda comment: comment.author,
+    text=lambda comment: comment.body,
+    visibility=lambda comment: comment.visibility,
+    set_visibility=_set_comment_visibility,
+)
+
+
+def _fiche_visibility(fiche):
+    if fiche.state == Innovation.State.HIDDEN:
+        return Visibility.HIDDEN
+    return Visibility.VISIBLE if fiche.is_published else Visibility.HELD
+
+
+def _set_fiche_visibility(fiche, visibility):
+    # A fiche's public state is its editorial state: hiding takes it offline, restoring puts it back.
+    if visibility == Visibility.VISIBLE:
+        if fiche.state == Innovation.State.HIDDEN:
+            fiche.state = Innovation.State.PUBLISHED
+            fiche.save(update_fields=["state", "updated_at"])
+    elif fiche.state == Innovation.State.PUBLISHED:
+        fiche.state = Innovation.State.HIDDEN
+        fiche.save(update_fields=["state", "updated_at"])
+
+
+def _fiche_author(fiche):
+    authorship = fiche.authorships.select_related("user").order_by("-is_creator", "added_at").first()
+    return authorship.user if authorship else None
+
+
+register(
+    Innovation,
+    label="fiche",
+    author=_fiche_author,
+    text=lambda fiche: f"{fiche.title}\n\n{fiche.pitch}",
+    visibility=_fiche_visibility,
+    set_visibility=_set_fiche_visibility,
+)
