@@ -25,7 +25,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it (or SECRET_KEY_FILE) in production; "
             "`make run` sets DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105 (refused by check --deploy)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -49,6 +49,12 @@ MAP_MARKER_LIMIT = env_int("MAP_MARKER_LIMIT", 400, minimum=1)
 # A contributor becomes trusted (edits to published fiches go live) after this many
 # published fiches; 0 turns the automatic promotion off (editors still decide).
 TRUSTED_AFTER_PUBLISHED = env_int("TRUSTED_AFTER_PUBLISHED", 2, minimum=0)
+# Moderation: content is hidden after this many distinct reports until a moderator decides
+# (0: never automatically); new accounts' first posts wait for a moderator.
+MODERATION_AUTO_HIDE_REPORTS = env_int("MODERATION_AUTO_HIDE_REPORTS", 3, minimum=0)
+MODERATION_PREMODERATE_NEW = env_bool("MODERATION_PREMODERATE_NEW", default=True)
+# How long a comment stays editable by its author, in minutes.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
 
 # --- Applications ---------------------------------------------------------------------
 
@@ -69,6 +75,10 @@ INSTALLED_APPS = [
     "creative.accounts",
     "creative.editorial",
     "creative.audit",
+    "creative.comments",
+    "creative.moderation",
+    "creative.antispam",
+    "creative.legal",
     "allauth",
     "allauth.account",
 ]
@@ -256,6 +266,13 @@ STORAGES = {
 }
 
 # --- Security -------------------------------------------------------------------------
+# Production-safe by default: without DEBUG the site is HTTPS-only (redirect, HSTS, secure
+# cookies) and never framed. Each variable below turns one thing off or tunes it; see
+# docs/deployment.md#security. Development and tests (DEBUG=1, plain http://127.0.0.1)
+# keep all of it off.
+
+_https = not DEBUG
+_behind_proxy = env_bool("BEHIND_PROXY")
 
 _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
 SECURE_CSP = {
@@ -268,14 +285,96 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    # Nobody frames the site, itself included (with X_FRAME_OPTIONS below). A future embed
+    # view opts out with @xframe_options_exempt and @csp_override.
+    "frame-ancestors": [CSP.NONE],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. Behind a proxy that terminates TLS, BEHIND_PROXY=1 makes Django trust its
+# X-Forwarded-Proto (without it, the redirect below would loop).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_https)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _https else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Cookies: HTTPS-only without DEBUG, never read by scripts (the session), not sent on
+# cross-site sub-requests. The CSRF cookie stays readable: Django's docs explain why that
+# adds no risk, and editor.js reads the token from the form anyway.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https and env_bool("SECURE_COOKIES", default=True)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+
+# Passwords: Argon2id for new hashes; older PBKDF2 hashes still verify and are re-hashed
+# with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# No account enumeration: sign-up with a known address answers like a new one (and mails
+# the owner), login errors and password reset never say whether an account exists.
+ACCOUNT_PREVENT_ENUMERATION = True
+
+# Brute force and abuse: django-allauth's rate limits, counted in the cache (share it between
+# processes with REDIS_URL). "amount/period/per" with per = ip, key (the address typed) or
+# user; several rates separated by commas all apply. ACCOUNT_RATE_LIMITS overrides actions,
+# e.g. "login_failed=10/m/ip,5/15m/key; signup=20/h/ip", or turns them all off with "off".
+_DEFAULT_RATE_LIMITS = {
+    "login": "30/m/ip",  # beyond this, a 429 page (templates/429.html)
+    "login_failed": "10/m/ip,50/h/ip,5/15m/key",  # then the login form refuses even a right password
+    "signup": "20/h/ip",
+    "reset_password": "20/h/ip,3/h/key",  # mails sent to one address
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Every action allauth limits (allauth.account.app_settings.RATE_LIMITS).
+_RATE_LIMIT_ACTIONS = {
+    *_DEFAULT_RATE_LIMITS, "change_phone", "request_login_code", "confirm_email", "verify_phone",
+}
+
+
+def _rate_limits(name, defaults):
+    """Parse "action=rates; action=rates" from the environment over `defaults` ("off": none at all)."""
+    raw = env_str(name, "").strip()
+    if raw.lower() == "off":
+        return False
+    limits = dict(defaults)
+    for item in filter(None, (part.strip() for part in raw.split(";"))):
+        action, sep, rates = (piece.strip() for piece in item.partition("="))
+        if not sep or action not in _RATE_LIMIT_ACTIONS:
+            actions = ", ".join(sorted(_RATE_LIMIT_ACTIONS))
+            raise ImproperlyConfigured(f"{name}: {item!r} is not action=rates with one of the actions {actions}.")
+        for rate in filter(None, (r.strip() for r in rates.split(","))):
+            amount, _, rest = rate.partition("/")
+            period, _, per = rest.partition("/")
+            number = period[:-1]
+            if not (
+                amount.isdigit()
+                and period[-1:] in ("s", "m", "h", "d")
+                and (not number or number.replace(".", "", 1).isdigit())
+                and per in ("", "ip", "key", "user")
+            ):
+                raise ImproperlyConfigured(
+                    f"{name}: {rate!r} (for {action}) is not a rate such as 10/m/ip, 5/15m/key or 3/h/user."
+                )
+        limits[action] = rates  # an empty value turns that action's limit off
+    return limits
+
+
+ACCOUNT_RATE_LIMITS = _rate_limits("ACCOUNT_RATE_LIMITS", _DEFAULT_RATE_LIMITS)
+# How many proxies of ours add themselves to X-Forwarded-For: the client address rate limits
+# count per is the one the outermost of them saw. 0 trusts no header (direct connections).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if _behind_proxy else 0, minimum=0)
 
 LOGGING = {
     "version": 1,
@@ -283,3 +382,48 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Anti-spam (creative/antispam; docs/configuration.md#anti-spam) ------------------------
+# Layers against automated and commercial spam on public forms: a honeypot and a minimum fill
+# time on forms, rate limits per client address and account (the same address as allauth's
+# limits, see TRUSTED_PROXY_COUNT), content scoring, a link limit for new accounts.
+
+from creative.antispam.limits import parse_rate_limits  # noqa: E402 (plain Python, validates the variable)
+
+
+def _antispam_float(name, default, *, minimum):
+    raw = env_str(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+# Seconds a form must stay displayed before it is sent (robots post at once); 0 turns the
+# check off. Read at each request.
+ANTISPAM_MIN_FILL_SECONDS = env_int("ANTISPAM_MIN_FILL_SECONDS", 3, minimum=0)
+# "action=amount/period[/ip|user],…; …" over the defaults of creative/antispam/limits.py,
+# e.g. "comment=10/h/user,30/h/ip; contact=5/d"; "off" turns every limit off.
+ANTISPAM_RATE_LIMITS = parse_rate_limits(env_str("ANTISPAM_RATE_LIMITS", ""), "ANTISPAM_RATE_LIMITS")
+# Content scoring: a text whose score reaches this is held (refused where no moderation exists).
+ANTISPAM_HOLD_SCORE = _antispam_float("ANTISPAM_HOLD_SCORE", 5.0, minimum=0.5)
+ANTISPAM_WORDS_FILE = Path(
+    env_str("ANTISPAM_WORDS_FILE", str(BASE_DIR / "creative" / "antispam" / "data" / "spam-words.txt"))
+)
+# Hours a stored text's fingerprint is kept to spot the same text posted again; 0: no check.
+ANTISPAM_REPEAT_HOURS = env_int("ANTISPAM_REPEAT_HOURS", 72, minimum=0)
+# New accounts: younger than this many days and not trusted. Their links weigh more in scores,
+# and one text of theirs may hold at most ANTISPAM_NEW_ACCOUNT_MAX_LINKS links.
+ANTISPAM_NEW_ACCOUNT_DAYS = env_int("ANTISPAM_NEW_ACCOUNT_DAYS", 7, minimum=0)
+ANTISPAM_NEW_ACCOUNT_MAX_LINKS = env_int("ANTISPAM_NEW_ACCOUNT_MAX_LINKS", 2, minimum=0)
+# An external opinion, off by default: creative.antispam.checkers.AkismetChecker, or any
+# class with the same check() method. Its failures never block posting.
+ANTISPAM_CHECKER = env_str("ANTISPAM_CHECKER", "").strip()
+ANTISPAM_AKISMET_KEY = env_secret("ANTISPAM_AKISMET_KEY", "") or ""
+ANTISPAM_AKISMET_URL = env_url("ANTISPAM_AKISMET_URL", "https://{key}.rest.akismet.com/1.1/comment-check")
+ANTISPAM_CHECKER_TIMEOUT = env_int("ANTISPAM_CHECKER_TIMEOUT", 3, minimum=1)

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("creative.accounts.urls")),
     path("", include("creative.editorial.urls")),
     path("", include("creative.audit.urls")),
+    path("", include("creative.moderation.urls")),
+    path("", include("creative.legal.urls")),
+    path("", include("creative.comments.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,20 @@ LABELS = {
     "account.deactivated": _("compte désactivé"),
     "account.reactivated": _("compte réactivé"),
     "account.deleted": _("compte supprimé"),
+    "account.blocked": _("compte bloqué"),
+    "account.unblocked": _("compte débloqué"),
+    "comment.posted": _("commentaire envoyé"),
+    "comment.edited": _("commentaire modifié"),
+    "comment.deleted": _("commentaire supprimé par son auteur"),
+    "moderation.reported": _("contenu signalé"),
+    "moderation.held": _("contenu retenu pour modération"),
+    "moderation.auto_hidden": _("contenu masqué après signalements"),
+    "moderation.dismissed": _("signalements écartés"),
+    "moderation.approved": _("contenu approuvé"),
+    "moderation.hidden": _("contenu masqué"),
+    "moderation.restored": _("contenu rétabli"),
+    "moderation.deleted": _("contenu supprimé comme indésirable"),
+    "spam.suspected": _("contenu suspecté d'être du spam"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -48,6 +62,10 @@ GROUPS = {
     "role": _("Rôles et territoires"),
     "scope": _("Rôles et territoires"),
     "account": _("Comptes"),
+    "comment": _("Commentaires"),
+    "moderation": _("Modération"),
+    "spam": _("Modération"),
+    "legal": _("Pages légales"),
 }
 
 

@@ -30,6 +30,16 @@ MATRIX = {
     "admin_draft_change":  (302, 302, 302, 302, 200, 302, 200, 200),
     "admin_accounts":      (302, 302, 302, 302, 403, 403, 200, 200),
     "admin_editor_scopes": (302, 302, 302, 302, 403, 403, 403, 200),
+    "my_fiches":           (302, 403, 200, 200, 200, 200, 200, 200),
+    "create_fiche":        (302, 403, 200, 200, 200, 200, 200, 200),
+    "draft_edit":          (302, 403, 403, 403, 200, 403, 403, 200),
+    "draft_review":        (302, 403, 403, 403, 200, 403, 403, 200),
+    "draft_history":       (404, 404, 404, 404, 200, 404, 200, 200),
+    "review_queue":        (302, 403, 403, 403, 200, 200, 403, 200),
+    "audit_log":           (302, 403, 403, 403, 200, 200, 200, 200),
+    "personal_data":       (302, 200, 200, 200, 200, 200, 200, 200),
+    "delete_account":      (302, 200, 200, 200, 200, 200, 200, 200),
+    "admin_legal_pages":   (302, 302, 302, 302, 403, 403, 403, 200),
 }
 
 
@@ -57,6 +67,16 @@ class PermissionMatrix(TestCase):
             "admin_draft_change": reverse("admin:innovations_innovation_change", args=[self.draft.pk]),
             "admin_accounts": reverse("admin:accounts_user_changelist"),
             "admin_editor_scopes": reverse("admin:accounts_editorscope_add"),
+            "my_fiches": reverse("editorial:my_fiches"),
+            "create_fiche": reverse("editorial:create"),
+            "draft_edit": reverse("editorial:edit", args=[self.draft.pk, "identite"]),
+            "draft_review": reverse("editorial:review", args=[self.draft.pk]),
+            "draft_history": reverse("editorial:history", args=[self.draft.slug]),
+            "review_queue": reverse("editorial:queue"),
+            "audit_log": reverse("audit:log"),
+            "personal_data": reverse("accounts:personal_data"),
+            "delete_account": reverse("accounts:delete_account"),
+            "admin_legal_pages": reverse("admin:legal_legalpage_changelist"),
         }[view]
 
     def check_cell(self, view, persona, expected):

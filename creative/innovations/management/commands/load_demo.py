@@ -10,7 +10,7 @@ from creative.accounts.roles import Role, grant
 from creative.innovations.demo import DemoDataError, load_demo
 from creative.territories.models import Territory
 
-DEMO_PASSWORD = "brest-creative-demo"
+DEMO_PASSWORD = "brest-creative-demo"  # noqa: S105 (public, in the README; demo accounts need DEBUG or --force)
 # (email, display name, roles); the editor looks after the home territory.
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Administration (démo)", [Role.ADMINISTRATOR]),
