@@ -219,6 +219,6 @@ def retry_message(action, retry_after):
 def rate_limited_response(request, exc):
     """HTTP 429 with the site's "Trop de tentatives" page, our message and Retry-After."""
     context = {"message": retry_message(exc.action, exc.retry_after), "retry_after": exc.retry_after}
-    response = render(request, ["429.html", "antispam/rate_limited.html"], context, status=429)
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response

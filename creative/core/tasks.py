@@ -21,6 +21,19 @@ def enqueue_on_commit(task, *args, **kwargs):
     transaction.on_commit(partial(task.enqueue, *args, **kwargs))
 
 
+def mail_each(users, template_name, context, *, exclude=()):
+    """Send ``emails/<template_name>`` to each active person of ``users`` with an address, after commit.
+
+    One message per person: nobody sees the others' addresses. ``exclude`` lists people (e.g. the
+    one who acted) who get nothing. Returns the number of messages enqueued.
+    """
+    excluded = {person.pk for person in exclude if person is not None}
+    addresses = sorted({u.email for u in users if u.email and u.is_active and u.pk not in excluded})
+    for address in addresses:
+        enqueue_on_commit(send_templated_mail_task, template_name, context, [address])
+    return len(addresses)
+
+
 @task
 def send_templated_mail_task(template_name, context, to, using="default", reply_to=None, headers=None):
     """Send ``emails/<template_name>`` (see creative.core.mail.send_templated_mail)."""

@@ -434,7 +434,7 @@ def _mail_proposal(revision, template, users, *, actor=None, message=""):
     from django.conf import settings
     from django.urls import reverse
 
-    from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+    from creative.core.tasks import mail_each
 
     actor = actor or revision.author
     context = {
@@ -446,5 +446,4 @@ def _mail_proposal(revision, template, users, *, actor=None, message=""):
         "actor": str(actor.display_name) if actor is not None else "",
         "message": message or "",
     }
-    for address in sorted({u.email for u in users if u.email and u.is_active}):
-        enqueue_on_commit(send_templated_mail_task, template, context, [address])
+    mail_each(users, template, context)

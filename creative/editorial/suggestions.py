@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from creative.accounts import permissions
 from creative.audit import record
-from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+from creative.core.tasks import mail_each
 from creative.innovations.models import Innovation, Section
 
 from . import revisions
@@ -169,9 +169,7 @@ def _mail_authors(suggestion, editor):
         "original": suggestion.original,
         "proposed": suggestion.proposed,
     }
-    # One message per person: nobody sees the others' addresses.
-    for address in sorted({u.email for u in authors_of(fiche) if u.email and u.pk != editor.pk}):
-        enqueue_on_commit(send_templated_mail_task, "editorial_suggestion", context, [address])
+    mail_each(authors_of(fiche), "editorial_suggestion", context, exclude=[editor])
 
 
 def comparison(original, proposed):

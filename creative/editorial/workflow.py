@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from creative.accounts import permissions, roles
 from creative.accounts.roles import Role
 from creative.audit import record
-from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
+from creative.core.tasks import mail_each
 from creative.innovations.models import Innovation
 
 from .models import ReviewMessage
@@ -256,9 +256,6 @@ def mark_trusted(user, by, reason=""):
 
 
 def _mail(users, template, innovation, *, actor=None, message=""):
-    recipients = sorted({u.email for u in users if u.email})
-    if not recipients:
-        return
     context = {
         "title": innovation.title,
         "url": settings.SITE_URL + reverse("editorial:review", args=[innovation.pk]),
@@ -267,6 +264,4 @@ def _mail(users, template, innovation, *, actor=None, message=""):
         "message": message or "",
         "state": str(innovation.get_state_display()),
     }
-    # One message per person: nobody sees the others' addresses.
-    for address in recipients:
-        enqueue_on_commit(send_templated_mail_task, template, context, [address])
+    mail_each(users, template, context)
