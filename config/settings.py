@@ -55,6 +55,9 @@ MODERATION_AUTO_HIDE_REPORTS = env_int("MODERATION_AUTO_HIDE_REPORTS", 3, minimu
 MODERATION_PREMODERATE_NEW = env_bool("MODERATION_PREMODERATE_NEW", default=True)
 # How long a comment stays editable by its author, in minutes.
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
+# Contact relay: how long the recipient of a message can answer it through the site
+# (the sender's address is erased afterwards).
+CONTACT_REPLY_DAYS = env_int("CONTACT_REPLY_DAYS", 30, minimum=1)
 
 # --- Applications ---------------------------------------------------------------------
 
@@ -79,6 +82,11 @@ INSTALLED_APPS = [
     "creative.moderation",
     "creative.antispam",
     "creative.legal",
+    "creative.network",
+    "creative.contact",
+    "creative.calls",
+    "creative.reuse",
+    "creative.matchmaking",
     "allauth",
     "allauth.account",
 ]

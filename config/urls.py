@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("creative.moderation.urls")),
     path("", include("creative.legal.urls")),
     path("", include("creative.comments.urls")),
+    path("", include("creative.network.urls")),
+    path("", include("creative.contact.urls")),
+    path("", include("creative.calls.urls")),
+    path("", include("creative.reuse.urls")),
+    path("", include("creative.matchmaking.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,11 +12,14 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from creative.core.images import ImageUploadValidator
 from creative.core.markdown import render_markdown
+from creative.moderation.models import Visibility
 from creative.territories.models import Territory
 
 BIO_MAX_LENGTH = 1000
@@ -125,8 +128,23 @@ def photo_upload_to(instance, filename):
     return f"profiles/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+class ProfileQuerySet(models.QuerySet):
+    def public(self):
+        """Profiles anybody may see: chosen public by their person, not held or hidden, account active."""
+        from creative.moderation.models import AccountBlock
+
+        blocked = AccountBlock.objects.active().values("user_id")
+        return self.filter(is_public=True, visibility=Visibility.VISIBLE, user__is_active=True).exclude(
+            user_id__in=blocked
+        )
+
+
 class Profile(models.Model):
-    """What others see of a person: a name, a commune, a few words, a photo."""
+    """What others see of a person: a name, a commune, a few words, a photo.
+
+    The name signs the person's contributions in any case; the profile *page* (bio, photo,
+    links, fiches, ambassador offers) exists only when the person chooses `is_public`.
+    """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
     display_name = models.CharField(
@@ -145,7 +163,29 @@ class Profile(models.Model):
         _("photo"), upload_to=photo_upload_to, blank=True, validators=[ImageUploadValidator()],
         help_text=_("Facultative. JPEG, PNG ou WebP, 5 Mo au plus."),
     )
+    slug = models.SlugField(_("adresse de la page"), max_length=100, unique=True, null=True, blank=True, editable=False)
+    is_public = models.BooleanField(
+        _("profil public"), default=False,
+        help_text=_("Une page présente votre nom, votre commune, votre présentation et les fiches que vous portez."),
+    )
+    links = models.TextField(
+        _("liens"), blank=True, max_length=1000,
+        help_text=_("Un lien par ligne (site, réseau social…), cinq au plus."),
+    )
+    themes = models.ManyToManyField(
+        "innovations.Theme", verbose_name=_("thèmes qui vous intéressent"), blank=True, related_name="profiles",
+    )
+    accepts_contact = models.BooleanField(
+        _("accepter les messages"), default=True,
+        help_text=_("Les visiteurs peuvent vous écrire par le site ; votre adresse n'est jamais montrée."),
+    )
+    # Moderation state of the public page (a bio scored as spam waits for a moderator).
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE,
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profil")
@@ -154,6 +194,31 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.display_name, self.user_id)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("network:person", args=[self.slug])
+
+    @classmethod
+    def unique_slug(cls, name, user_id):
+        base = slugify(name)[:80] or "membre"
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exclude(user_id=user_id).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_visible(self):
+        """Whether the public page is shown (the account's block state is checked by `public()`)."""
+        return self.is_public and self.visibility == Visibility.VISIBLE and self.user.is_active
+
+    @property
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
 
     @property
     def bio_html(self):

@@ -101,6 +101,18 @@ def is_author(user, innovation):
     return innovation.authorships.filter(user=user).exists()
 
 
+def is_carrier(user, innovation):
+    """A person named as a carrier in the fiche's team (creative.network.TeamMember)."""
+    if not user.is_authenticated or innovation.pk is None:
+        return False
+    return innovation.team.filter(user=user, kind="carrier").exists()
+
+
+def has_author_rights(user, innovation):
+    """Authors, and the carriers of the fiche's team: they edit, submit and discuss it alike."""
+    return is_author(user, innovation) or is_carrier(user, innovation)
+
+
 def can_create_innovation(user):
     return can_contribute(user)
 
@@ -124,7 +136,7 @@ def can_edit_innovation(user, innovation):
         return True
     if state in (Innovation.State.REJECTED, Innovation.State.ARCHIVED):
         return False
-    return is_author(user, innovation)
+    return has_author_rights(user, innovation)
 
 
 def can_submit(user, innovation):
@@ -134,22 +146,22 @@ def can_submit(user, innovation):
     return (
         innovation.state in (Innovation.State.DRAFT, Innovation.State.CHANGES_REQUESTED)
         and can_contribute(user)
-        and is_author(user, innovation)
+        and has_author_rights(user, innovation)
     )
 
 
 def can_invite_coauthor(user, innovation):
-    return can_contribute(user) and (is_author(user, innovation) or can_review(user, innovation))
+    return can_contribute(user) and (has_author_rights(user, innovation) or can_review(user, innovation))
 
 
 def can_read_review(user, innovation):
     """The review thread is between a fiche's authors and its editors only."""
-    return can_review(user, innovation) or (can_contribute(user) and is_author(user, innovation))
+    return can_review(user, innovation) or (can_contribute(user) and has_author_rights(user, innovation))
 
 
 def can_view_unpublished(user, innovation):
     """See a fiche that is not published: its authors, editors, moderators, administrators."""
-    return can_moderate(user) or can_review(user, innovation) or is_author(user, innovation)
+    return can_moderate(user) or can_review(user, innovation) or has_author_rights(user, innovation)
 
 
 def can_view_history(user, innovation):

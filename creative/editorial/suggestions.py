@@ -138,7 +138,7 @@ def decline(suggestion, user):
 def _lock_open(suggestion, user):
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     fiche = Innovation.objects.select_for_update().get(pk=suggestion.innovation_id)
-    if not (permissions.can_contribute(user) and permissions.is_author(user, fiche)):
+    if not (permissions.can_contribute(user) and permissions.has_author_rights(user, fiche)):
         raise SuggestionError(_("Seuls les auteurs de la fiche acceptent ou refusent une suggestion."))
     if suggestion.state != Suggestion.State.OPEN:
         raise SuggestionError(_("Cette suggestion a déjà été traitée."))

@@ -106,7 +106,7 @@ def submit(innovation, user, message=""):
 
 def withdraw(innovation, user):
     """An author takes a submitted fiche back to keep writing."""
-    _require(permissions.is_author(user, innovation), _("Seuls les auteurs peuvent retirer leur soumission."))
+    _require(permissions.has_author_rights(user, innovation), _("Seuls les auteurs peuvent retirer leur soumission."))
     return _transition(
         innovation, user, allowed_from=(State.SUBMITTED,), refused=_("Cette fiche n'est pas en attente de relecture."),
         to=State.DRAFT, action="innovation.withdrawn", kind=ReviewMessage.Kind.EVENT,
@@ -192,7 +192,7 @@ def comment(innovation, user, body):
     _require(body and body.strip(), _("Le message est vide."))
     with transaction.atomic():
         message = _message(innovation, user, ReviewMessage.Kind.COMMENT, body.strip())
-        if permissions.is_author(user, innovation):
+        if permissions.has_author_rights(user, innovation):
             others = [u for u in authors_of(innovation) if u.pk != user.pk] + reviewers_of(innovation)
         else:
             others = authors_of(innovation)

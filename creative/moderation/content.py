@@ -1,15 +1,22 @@
 """The kinds of content that can be reported and held (see registry.py)."""
 
+from creative.accounts.models import Profile
 from creative.comments.models import Comment
 from creative.innovations.models import Innovation
+from creative.network.models import Organisation
 
 from .models import Visibility
 from .registry import register
 
 
-def _set_comment_visibility(comment, visibility):
-    comment.visibility = visibility
-    comment.save(update_fields=["visibility"])
+def _own_visibility_setter(*fields):
+    """Content with its own `visibility` field (comments, profiles, organisations)."""
+
+    def set_visibility(obj, visibility):
+        obj.visibility = visibility
+        obj.save(update_fields=["visibility", *fields])
+
+    return set_visibility
 
 
 register(
@@ -18,7 +25,7 @@ register(
     author=lambda comment: comment.author,
     text=lambda comment: comment.body,
     visibility=lambda comment: comment.visibility,
-    set_visibility=_set_comment_visibility,
+    set_visibility=_own_visibility_setter(),
 )
 
 
@@ -51,4 +58,23 @@ register(
     text=lambda fiche: f"{fiche.title}\n\n{fiche.pitch}",
     visibility=_fiche_visibility,
     set_visibility=_set_fiche_visibility,
+)
+
+
+register(
+    Profile,
+    label="profil",
+    author=lambda profile: profile.user,
+    text=lambda profile: f"{profile.display_name}\n\n{profile.bio}\n{profile.links}".strip(),
+    visibility=lambda profile: profile.visibility,
+    set_visibility=_own_visibility_setter("updated_at"),
+)
+
+register(
+    Organisation,
+    label="organisation",
+    author=lambda organisation: organisation.created_by,
+    text=lambda organisation: f"{organisation.name}\n\n{organisation.description}",
+    visibility=lambda organisation: organisation.visibility,
+    set_visibility=_own_visibility_setter("updated_at"),
 )

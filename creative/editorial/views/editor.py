@@ -30,6 +30,7 @@ from creative.accounts.permissions import (
     can_invite_coauthor,
     can_review,
     can_submit,
+    has_author_rights,
     is_author,
     requires,
 )
@@ -88,7 +89,7 @@ STEP_TEMPLATES = {
 
 def may_manage_images(user, fiche):
     """Images are files, not part of a proposal: only authors and the fiche's editors touch them."""
-    return is_author(user, fiche) or can_review(user, fiche)
+    return has_author_rights(user, fiche) or can_review(user, fiche)
 
 
 def may_remove_coauthor(user, fiche, authorship):
@@ -102,7 +103,8 @@ def may_remove_coauthor(user, fiche, authorship):
 def _editable_fiche(request, pk):
     fiche = get_object_or_404(Innovation.objects.select_related("carrier_kind"), pk=pk)
     if not can_edit_innovation(request.user, fiche):
-        if fiche.state in (Innovation.State.REJECTED, Innovation.State.ARCHIVED) and is_author(request.user, fiche):
+        closed = fiche.state in (Innovation.State.REJECTED, Innovation.State.ARCHIVED)
+        if closed and has_author_rights(request.user, fiche):
             raise PermissionDenied(_("Cette fiche est refusée ou archivée : seule l'équipe éditoriale de son "
                                      "territoire peut la modifier."))
         raise PermissionDenied(NOT_YOURS)
@@ -542,7 +544,7 @@ def preview(request):
 def coauthors(request, pk):
     user = request.user
     fiche = get_object_or_404(Innovation, pk=pk)
-    if not (is_author(user, fiche) or can_review(user, fiche)):
+    if not (has_author_rights(user, fiche) or can_review(user, fiche)):
         raise PermissionDenied(_("Seuls les auteurs de cette fiche et l'équipe éditoriale de son territoire voient "
                                  "ses co-auteurs."))
     may_invite = can_invite_coauthor(user, fiche)

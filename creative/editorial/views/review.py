@@ -58,7 +58,7 @@ class Action:
     def allowed(self, user, fiche):
         """Whether `user` is on the side that takes this action (the state is the workflow's business)."""
         if self.side == AUTHORS:
-            return permissions.can_contribute(user) and permissions.is_author(user, fiche)
+            return permissions.can_contribute(user) and permissions.has_author_rights(user, fiche)
         return permissions.can_review(user, fiche)
 
 
@@ -176,7 +176,7 @@ def _render_page(request, fiche, *, failed=None, anchor="", errors=(), status=20
     """The review page. `failed` is a bound form (key, form) to show again with its errors and text."""
     user = request.user
     is_editor = permissions.can_review(user, fiche)
-    is_author = permissions.can_contribute(user) and permissions.is_author(user, fiche)
+    is_author = permissions.can_contribute(user) and permissions.has_author_rights(user, fiche)
     failed_key, failed_form = failed or (None, None)
 
     authorships = list(fiche.authorships.select_related("user__profile"))
@@ -328,7 +328,7 @@ def suggestion_decision(request, pk, suggestion_pk, decision):
         raise Http404
     fiche = _readable(request, pk)
     suggestion = get_object_or_404(Suggestion, pk=suggestion_pk, innovation=fiche)
-    if not permissions.is_author(request.user, fiche):
+    if not permissions.has_author_rights(request.user, fiche):
         raise PermissionDenied(_("Seuls les auteurs de la fiche acceptent ou refusent une suggestion."))
     try:
         result = decide(suggestion, request.user)

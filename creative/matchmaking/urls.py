@@ -1,0 +1,3 @@
+app_name = "matchmaking"
+
+urlpatterns = []  # PLACEHOLDER: filled in by the matchmaking work

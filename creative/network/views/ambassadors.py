@@ -1,0 +1,3 @@
+"""PLACEHOLDER: filled in by the ambassadors work."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""PLACEHOLDER: filled in by the people work."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+app_name = "reuse"
+
+urlpatterns = []  # PLACEHOLDER: filled in by the reuse work
