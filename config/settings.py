@@ -193,20 +193,25 @@ else:
 
 # --- Mail -----------------------------------------------------------------------------
 # Django 6.1 mailers only (no EMAIL_* settings). "default" sends transactional mail (see
-# creative/core/mail.py): printed on the console with DEBUG or without SMTP_HOST, SMTP otherwise.
+# creative/core/mail.py): printed on the console with DEBUG, sent by SMTP otherwise (SMTP_HOST,
+# or the local mail transfer agent on localhost:25 when it is not set).
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Brest Créative <ne-pas-repondre@brest-creative.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 _smtp_host = env_str("SMTP_HOST", "").strip()
-_smtp_security = env_str("SMTP_SECURITY", "starttls").strip().lower()
+# Without SMTP_HOST, production mail goes to the machine's own mail transfer agent (postfix,
+# exim, nullmailer…) on localhost:25 without TLS: the Unix convention, and Django's own default.
+_local_mta = not _smtp_host
+_smtp_security = env_str("SMTP_SECURITY", "none" if _local_mta else "starttls").strip().lower()
 _SMTP_SECURITY_OPTIONS = {"starttls": {"use_tls": True}, "ssl": {"use_ssl": True}, "none": {}}
 if _smtp_security not in _SMTP_SECURITY_OPTIONS:
     raise ImproperlyConfigured(
         f"SMTP_SECURITY={_smtp_security!r} is not valid: use starttls (STARTTLS, usually port 587), "
         "ssl (implicit TLS, usually port 465) or none (unencrypted, local relays only)."
     )
-_smtp_port = env_int("SMTP_PORT", 465 if _smtp_security == "ssl" else 587, minimum=1)
+_default_port = 25 if _local_mta and _smtp_security == "none" else 465 if _smtp_security == "ssl" else 587
+_smtp_port = env_int("SMTP_PORT", _default_port, minimum=1)
 if _smtp_port > 65535:
     raise ImproperlyConfigured(f"SMTP_PORT={_smtp_port} is not a TCP port (1 to 65535).")
 _smtp_user = env_str("SMTP_USER", "").strip()
@@ -216,14 +221,14 @@ if bool(_smtp_user) != bool(_smtp_password):
         "SMTP_USER and SMTP_PASSWORD (or SMTP_PASSWORD_FILE) must be set together, or both left empty."
     )
 _smtp_timeout = env_int("SMTP_TIMEOUT", 30, minimum=1)  # seconds, so a stuck server cannot hang the worker
-if DEBUG or not _smtp_host:
+if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _smtp_host,
+                "host": _smtp_host or "localhost",
                 "port": _smtp_port,
                 "username": _smtp_user or None,
                 "password": _smtp_password or None,

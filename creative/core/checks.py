@@ -20,8 +20,8 @@ def check_mailer(app_configs=None, **kwargs):
     if not settings.DEBUG and backend == CONSOLE_MAILER:
         return [
             Warning(
-                "Mail is printed on the console, not sent: SMTP_HOST is not set.",
-                hint="Set SMTP_HOST (and SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD); "
+                "Mail is printed on the console, not sent: MAILERS uses the console backend without DEBUG.",
+                hint="Leave MAILERS to the settings (SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD); "
                 "see docs/configuration.md. Check with `manage.py send_test_email --now you@example.org`.",
                 id="creative.W001",
             )

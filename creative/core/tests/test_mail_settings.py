@@ -31,9 +31,13 @@ def mail_settings(**env):
     return 0, json.loads(result.stdout)
 
 
-def test_console_without_smtp_host_or_with_debug():
+def test_local_mail_transfer_agent_without_smtp_host_and_console_with_debug():
     code, values = mail_settings()
     assert code == 0, values
+    # Production without SMTP_HOST: the machine's own MTA (postfix, exim…), as Django does by default.
+    assert values["MAILERS"] == {"default": {"BACKEND": SMTP, "OPTIONS": {
+        "host": "localhost", "port": 25, "username": None, "password": None, "timeout": 30}}}
+    code, values = mail_settings(DEBUG="1")
     assert values["MAILERS"] == {"default": {"BACKEND": CONSOLE}}
     assert values["DEFAULT_FROM_EMAIL"] == values["SERVER_EMAIL"] == (
         "Brest Créative <ne-pas-repondre@brest-creative.localhost>"
@@ -94,7 +98,7 @@ def test_deploy_check_warns_when_mail_would_only_be_printed(settings):
     settings.DEBUG = False
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     [warning] = check_mailer()
-    assert warning.id == "creative.W001" and "SMTP_HOST" in warning.msg
+    assert warning.id == "creative.W001" and "console" in warning.msg
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "x"}}}
     assert check_mailer() == []
     settings.DEBUG = True
