@@ -1,8 +1,11 @@
 """The anti-spam layers applied to the platform's existing content (fiches, profiles).
 
 Fiches are read by editors before publication, and untrusted edits of published fiches
-wait for them as proposals: a fiche's text is never refused for its score. Its verdict goes
-to the audit log ("spam.suspected") when it is held, for the editors who review it.
+wait for them as proposals: a fiche's text is never refused for its score. When it scores as
+spam, the verdict goes to the audit log ("spam.suspected") and the fiche to the moderation
+queue (held): a draft stays private and a moderator can remove it; a live edit of a published
+fiche takes it offline until a moderator decides. A proposal on a published fiche is not public
+and already waits for an editor: it is only logged.
 """
 
 import logging
@@ -41,8 +44,19 @@ def check_fiche_edit(user, fiche, before, after, *, request=None):
         verdict = assess(texts, author=user, kind="fiche", scope=scope, request=request)
         if verdict.held:
             record(user, "spam.suspected", fiche, score=verdict.score, reasons=verdict.codes)
+            _hold_for_moderators(user, fiche, verdict)
         remember(texts, scope=scope)
         return verdict
     except Exception:
         logger.exception("Anti-spam check of fiche %s failed; the edit is saved unchecked.", fiche.pk)
         return None
+
+
+def _hold_for_moderators(user, fiche, verdict):
+    from creative.editorial.revisions import goes_live
+    from creative.moderation.models import ModerationItem
+    from creative.moderation.services import hold
+
+    if fiche.is_published and not goes_live(user, fiche):
+        return  # a proposal: not public, waiting for an editor
+    hold(fiche, cause=ModerationItem.Cause.SPAM, score=verdict.score, reasons=verdict.reasons)

@@ -1,5 +1,7 @@
 """The kinds of content that can be reported and held (see registry.py)."""
 
+from django.utils.translation import gettext
+
 from creative.accounts.models import Profile
 from creative.comments.models import Comment
 from creative.innovations.models import Innovation
@@ -37,6 +39,7 @@ def _fiche_visibility(fiche):
 
 def _set_fiche_visibility(fiche, visibility):
     # A fiche's public state is its editorial state: hiding takes it offline, restoring puts it back.
+    # A fiche that was never public (a draft held for spam) is refused when a moderator removes it.
     if visibility == Visibility.VISIBLE:
         if fiche.state == Innovation.State.HIDDEN:
             fiche.state = Innovation.State.PUBLISHED
@@ -44,6 +47,19 @@ def _set_fiche_visibility(fiche, visibility):
     elif fiche.state == Innovation.State.PUBLISHED:
         fiche.state = Innovation.State.HIDDEN
         fiche.save(update_fields=["state", "updated_at"])
+    elif visibility in (Visibility.HIDDEN, Visibility.REMOVED) and fiche.state in UNPUBLISHED_WORK:
+        fiche.state = Innovation.State.REJECTED
+        fiche.rejection_reason = gettext("Retirée par la modération : contenu indésirable.")
+        fiche.save(update_fields=["state", "rejection_reason", "updated_at"])
+
+
+UNPUBLISHED_WORK = (Innovation.State.DRAFT, Innovation.State.SUBMITTED, Innovation.State.CHANGES_REQUESTED)
+
+
+def _fiche_text(fiche):
+    """What a moderator reads: the title, the pitch, the description and the code-source answers."""
+    answers = [answer.body for answer in fiche.answers.all()]
+    return "\n\n".join(part for part in (fiche.title, fiche.pitch, fiche.description, *answers) if part)
 
 
 def _fiche_author(fiche):
@@ -55,7 +71,7 @@ register(
     Innovation,
     label="fiche",
     author=_fiche_author,
-    text=lambda fiche: f"{fiche.title}\n\n{fiche.pitch}",
+    text=_fiche_text,
     visibility=_fiche_visibility,
     set_visibility=_set_fiche_visibility,
 )

@@ -69,6 +69,37 @@ def test_the_2013_spam_in_a_fiche_section_is_saved_and_logged_for_editors(client
     assert suspicions(fiche).count() == 1
 
 
+def test_the_2013_spam_in_a_draft_section_is_held_in_the_moderation_queue(client, newcomer):
+    from creative.moderation import services as moderation
+    from creative.moderation.models import ModerationItem
+
+    fiche = draft_of(newcomer)
+    client.force_login(newcomer)
+    save_sections(client, fiche, origine=corpus.SEED_SPAM)
+    item = ModerationItem.objects.get(object_id=str(fiche.pk), content_type__model="innovation")
+    assert item.status == ModerationItem.Status.OPEN and item.cause == ModerationItem.Cause.SPAM
+    assert "coffre" in item.excerpt.lower()  # the moderator reads the section, not only the title
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    client.force_login(moderator)
+    assert "Repair café du Bellevue" in page_text(client.get(reverse("moderation:queue")))
+    # Removed as spam: the draft is refused, so it can never be submitted or published as it is.
+    moderation.delete_spam(item, moderator)
+    fiche.refresh_from_db()
+    assert fiche.state == Innovation.State.REJECTED and "indésirable" in fiche.rejection_reason
+
+
+def test_spam_proposed_on_a_published_fiche_waits_for_editors_without_hiding_it(client, newcomer):
+    from creative.moderation.models import ModerationItem
+
+    fiche = InnovationFactory(title="Jardin partagé", state=Innovation.State.PUBLISHED, communes=["Brest"])
+    client.force_login(newcomer)
+    assert save_sections(client, fiche, origine=corpus.SEED_SPAM).status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.state == Innovation.State.PUBLISHED  # the live text is untouched: only a proposal
+    assert suspicions(fiche).exists()
+    assert not ModerationItem.objects.filter(object_id=str(fiche.pk)).exists()
+
+
 def test_editors_read_the_suspicion_in_the_audit_log(client, newcomer):
     fiche = draft_of(newcomer)
     client.force_login(newcomer)
