@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "creative.calls",
     "creative.reuse",
     "creative.matchmaking",
+    "creative.events",
     "allauth",
     "allauth.account",
 ]

@@ -17,28 +17,41 @@ from .models import Revision
 
 @dataclass(frozen=True)
 class Person:
-    """A person as shown publicly: an id (for future profile links) and a display name."""
+    """A person as shown publicly: an id, a display name, and their public page if they chose one."""
 
     id: int
     name: str
+    url: str = ""
 
     def __str__(self):
         return self.name
 
 
-def person(user):
-    return Person(id=user.pk, name=str(user.display_name))
+def person(user, public_ids=frozenset()):
+    url = ""
+    if user.pk in public_ids:
+        url = user.profile.get_absolute_url()
+    return Person(id=user.pk, name=str(user.display_name), url=url)
+
+
+def with_public_pages(users):
+    """`users` as Person, linked to the public profile pages of those who have one (one query)."""
+    from creative.accounts.models import Profile
+
+    users = list(users)
+    public_ids = set(Profile.objects.public().filter(user__in=users).values_list("user_id", flat=True))
+    return [person(user, public_ids) for user in users]
 
 
 def authors_and_contributors(fiche):
-    """(authors, contributors) of `fiche` as lists of Person, in two queries.
+    """(authors, contributors) of `fiche` as lists of Person, in three queries.
 
     Authors: creator first, then co-authors in the order they joined. Contributors: in the
     order of their first edit online.
     """
     authorships = fiche.authorships.select_related("user__profile").order_by("-is_creator", "added_at", "pk")
-    authors = [person(a.user) for a in authorships]
-    author_ids = {p.id for p in authors}
+    authors = [a.user for a in authorships]
+    author_ids = {user.pk for user in authors}
     contributors = (
         get_user_model().objects
         .filter(revisions__innovation=fiche, revisions__state=Revision.State.APPLIED)
@@ -47,7 +60,8 @@ def authors_and_contributors(fiche):
         .select_related("profile")
         .order_by("first_edit", "pk")
     )
-    return authors, [person(user) for user in contributors]
+    people = with_public_pages([*authors, *contributors])
+    return people[: len(authors)], people[len(authors):]
 
 
 def join_names(names):

@@ -63,8 +63,8 @@ def names(persons):
     return [p.name for p in persons]
 
 
-def test_authors_first_then_contributors_in_two_queries(fiche, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_authors_first_then_contributors_in_three_queries(fiche, django_assert_num_queries):
+    with django_assert_num_queries(3):  # authorships, contributors, which of them have a public page
         authors, contributors = authors_and_contributors(fiche)
     assert names(authors) == ["Claire Créatrice", "Bruno Coauteur"]
     # The declined proposer never had an edit online: not a contributor.
@@ -152,3 +152,19 @@ def test_authors_edit_their_draft_directly(client, people):
     content = client.get(draft.get_absolute_url()).content.decode()
     assert edit_link(content, draft) == "Modifier"
     assert reverse("editorial:history", args=[draft.slug]) in content
+
+
+def test_author_names_link_to_public_profiles_only(client, fiche, people):
+    profile = people["creator"].profile
+    profile.is_public = True
+    profile.save()
+    content = client.get(fiche.get_absolute_url()).content.decode()
+    assert f'<a href="{profile.get_absolute_url()}">Claire Créatrice</a>' in content
+    assert ">Bruno Coauteur</a>" not in content  # no public page: the name alone
+
+    from creative.moderation.models import Visibility
+
+    profile.visibility = Visibility.HIDDEN  # hidden by a moderator: no link any more
+    profile.save()
+    content = client.get(fiche.get_absolute_url()).content.decode()
+    assert ">Claire Créatrice</a>" not in content
