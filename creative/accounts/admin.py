@@ -196,13 +196,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "commune", "updated_at"]
-    search_fields = ["display_name", "user__email"]
+    list_display = ["display_name", "commune", "is_public", "visibility", "accepts_contact", "updated_at"]
+    list_filter = ["is_public", "visibility", "accepts_contact"]
+    search_fields = ["display_name", "slug", "user__email"]
     autocomplete_fields = ["user", "commune"]
+    filter_horizontal = ["themes"]
     list_select_related = ["commune"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["user", "updated_at"] if obj else ["updated_at"]
+        # Visibility is the moderators' decision, taken in the moderation queue (audited there).
+        return ["user", "slug", "visibility", "updated_at"] if obj else ["slug", "visibility", "updated_at"]
 
 
 @admin.register(EditorScope)

@@ -9,12 +9,13 @@ import logging
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from creative.antispam.forms import SpamTrapFormMixin
 from creative.antispam.links import validate_link_limit
-from creative.antispam.scoring import assess, remember
 from creative.core.images import decode_image
+from creative.innovations.models import Theme
 from creative.territories.models import Territory
 
 from .models import Profile, validate_display_name
@@ -22,9 +23,9 @@ from .models import Profile, validate_display_name
 logger = logging.getLogger(__name__)
 
 DISPLAY_NAME_HELP = _("Affiché publiquement sur vos contributions, à la place de votre adresse électronique.")
-BIO_REFUSED = _("Cette présentation ressemble à un message publicitaire : elle ne peut pas être publiée telle "
-                "quelle. Présentez-vous avec vos mots : ce que vous faites, ce qui vous intéresse. Si vous pensez "
-                "que c'est une erreur, un accompagnateur peut vous aider. Ce que vous avez écrit est conservé.")
+MAX_PROFILE_LINKS = 5
+# The texts of a profile that anti-spam scores and a moderator reads (see services.judge_profile).
+SCORED_FIELDS = ("display_name", "bio", "links")
 
 
 class SignupProfileForm(SpamTrapFormMixin, forms.Form):
@@ -59,16 +60,72 @@ class PhotoField(forms.ImageField):
         return file
 
 
+class LinksField(forms.CharField):
+    """Web addresses, one per line: at most MAX_PROFILE_LINKS, each an http(s) URL. Cleaned to one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "url"})
+    validate_url = URLValidator(schemes=["http", "https"])
+
+    def clean(self, value):
+        text = super().clean(value)
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        if len(lines) > MAX_PROFILE_LINKS:
+            raise ValidationError(
+                _("Mettez %(max)s liens au plus (vous en avez mis %(count)s)."),
+                code="too_many", params={"max": MAX_PROFILE_LINKS, "count": len(lines)},
+            )
+        errors = []
+        for line in lines:
+            try:
+                self.validate_url(line)
+            except ValidationError:
+                errors.append(ValidationError(
+                    _("« %(line)s » n'est pas une adresse web : chaque ligne doit commencer par https:// ou http://."),
+                    code="invalid_link", params={"line": line[:80]},
+                ))
+        if errors:
+            raise ValidationError(errors)
+        return "\n".join(lines)
+
+
 class ProfileForm(SpamTrapFormMixin, forms.ModelForm):
+    """The profile, and the public page that goes with it when `is_public` is ticked.
+
+    A text that anti-spam scores as likely spam is not refused: the profile is saved and
+    held for a moderator (services.save_profile); only the link limit of new accounts and
+    invalid links are form errors, because the person can fix them at once.
+    """
+
     commune = CommuneField(
         label=_("Commune"), required=False, empty_label=_("— Non précisée —"),
         queryset=Territory.objects.communes().order_by("name", "code"),
-        help_text=_("Facultative. Affichée sur votre profil public."),
+        help_text=_("Facultative. Affichée sur votre profil public, qui vous place sur la carte au centre de la "
+                    "commune, jamais plus précisément."),
+    )
+    is_public = forms.BooleanField(
+        label=_("Avoir une page publique"), required=False,
+        help_text=_("Une page présente votre nom, votre commune, votre présentation, vos liens et les fiches que "
+                    "vous portez ou avez écrites, et vous fait figurer dans l'annuaire des personnes."),
+    )
+    links = LinksField(
+        label=_("Liens"), required=False, max_length=1000,
+        help_text=_("Un lien par ligne (site, réseau social…), %(max)s au plus, chacun commençant par https://.")
+        % {"max": MAX_PROFILE_LINKS},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes qui vous intéressent"), required=False, queryset=Theme.objects.all(), to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ils vous font trouver dans l'annuaire des personnes."),
+    )
+    accepts_contact = forms.BooleanField(
+        label=_("Accepter les messages"), required=False,
+        help_text=_("Les visiteurs de votre page publique peuvent vous écrire par le site ; votre adresse n'est "
+                    "jamais montrée."),
     )
 
     class Meta:
         model = Profile
-        fields = ["display_name", "commune", "bio", "photo"]
+        fields = ["display_name", "commune", "bio", "photo", "is_public", "links", "themes", "accepts_contact"]
         field_classes = {"photo": PhotoField}
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
@@ -76,26 +133,27 @@ class ProfileForm(SpamTrapFormMixin, forms.ModelForm):
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
-    def clean_bio(self):
-        """A new bio: at most a few links from a new account, and refused when it scores as spam.
+    @property
+    def author(self):
+        return getattr(self.instance, "user", None)  # None: judged as a new account
 
-        The bio is public at once and is not content the moderation queue (which comes with
-        comments) holds: a bio the scoring would hold is refused outright, with a neutral
-        message. Once bios are registered with the queue, hold it for a moderator instead.
-        """
+    def clean_bio(self):
+        """A new bio: at most a few links from a new account (spam scoring comes after saving)."""
         bio = self.cleaned_data.get("bio") or ""
-        if not bio.strip() or "bio" not in self.changed_data:
-            return bio
-        author = getattr(self.instance, "user", None)  # None: judged as a new account
-        validate_link_limit(bio, author)
-        verdict = assess(bio, author=author, kind="profile", scope=f"profile:{self.instance.user_id}")
-        if verdict.held:
-            logger.info("Profile bio of user %s refused as likely spam: %s", self.instance.user_id, verdict.codes)
-            raise ValidationError(BIO_REFUSED, code="spam")
+        if bio.strip() and "bio" in self.changed_data:
+            validate_link_limit(bio, self.author)
         return bio
 
-    def save(self, commit=True):
-        profile = super().save(commit)
-        if "bio" in self.changed_data and profile.bio.strip():
-            remember(profile.bio, scope=f"profile:{profile.user_id}")  # the same bio on other accounts
-        return profile
+    def clean_links(self):
+        links = self.cleaned_data.get("links") or ""
+        if links and "links" in self.changed_data:
+            validate_link_limit(links, self.author)
+        return links
+
+    def changed_texts(self):
+        """The scored texts the person changed: {field name: new text}, empty ones left out."""
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in SCORED_FIELDS
+            if name in self.changed_data and (self.cleaned_data.get(name) or "").strip()
+        }

@@ -151,6 +151,13 @@ def _profile(user):
         "commune": profile.commune.name if profile.commune_id else None,
         "bio": profile.bio,
         "photo_url": _absolute(profile.photo.url) if profile.photo else None,
+        "is_public": profile.is_public,
+        "page_url": _absolute(profile.get_absolute_url()) if profile.slug else None,
+        "links": profile.link_list,
+        "themes": [theme.name for theme in profile.themes.order_by("position", "name")],
+        "accepts_contact": profile.accepts_contact,
+        "visibility": profile.visibility,
+        "visibility_label": str(profile.get_visibility_display()),
         "updated_at": profile.updated_at,
     }
 
@@ -261,8 +268,8 @@ def erase_account(user, *, anonymous, by=None):
     - account: address replaced by a unique undeliverable one, password unusable, inactive, names
       and last login cleared, every allauth address and every session deleted, roles and editor
       territories removed;
-    - profile: bio, commune and photo (the file too, once committed) cleared; the display name
-      kept, or replaced by « Contributeur anonyme » when `anonymous`;
+    - profile: bio, commune, photo (the file too, once committed), links and themes cleared, no
+      public page; the display name kept, or replaced by « Contributeur anonyme » when `anonymous`;
     - private data: their review messages' text replaced, their suggestions' notes too, co-author
       invitations to or from their addresses deleted, their pending proposals withdrawn, their
       addresses removed from fiches' contact field and from the mail queue;
@@ -336,10 +343,12 @@ def _delete_invitations(user, addresses):
 def _erase_profile(user, anonymous):
     profile = profile_of(user)
     photo = (profile.photo.storage, profile.photo.name) if profile.photo else None
-    profile.bio, profile.commune, profile.photo = "", None, ""
+    profile.bio, profile.commune, profile.photo, profile.links = "", None, "", ""
+    profile.is_public = False  # no more public page (the account is inactive anyway)
     if anonymous:
         profile.display_name = str(ANONYMOUS_NAME)
     profile.save()
+    profile.themes.clear()
     if photo is not None:
         storage, name = photo
         transaction.on_commit(lambda: storage.delete(name))

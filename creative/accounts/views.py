@@ -18,7 +18,13 @@ def profile_edit(request):
     saved = copy.copy(profile)  # the preview shows what is stored, not a refused submission
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.save_profile(form)
-        messages.success(request, _("Votre profil est enregistré."))
+        result = services.save_profile(form, request=request)
+        if result.held:
+            messages.warning(request, _(
+                "Votre profil est enregistré. Votre page publique attend la relecture d'un modérateur ou d'une "
+                "modératrice : elle ne sera visible qu'après sa validation. Vous n'avez rien d'autre à faire."))
+        else:
+            messages.success(request, _("Votre profil est enregistré."))
         return redirect("accounts:profile_edit")
-    return render(request, "accounts/profile_edit.html", {"form": form, "profile": saved})
+    context = {"form": form, "profile": saved, "status": services.page_status(saved)}
+    return render(request, "accounts/profile_edit.html", context)

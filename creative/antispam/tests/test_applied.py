@@ -1,4 +1,4 @@
-"""The layers where the site's content is written: fiches (logged for editors), profiles (refused), links."""
+"""The layers where the site's content is written: fiches (logged for editors), profiles (held), links."""
 
 import re
 from datetime import timedelta
@@ -190,21 +190,28 @@ def test_the_identity_step_limits_links_of_the_description_for_new_accounts(clie
     assert LIMIT_MESSAGE in page_text(response)
 
 
-# Profiles: the bio is public at once, so a bio scored as spam is refused -------------------------------
+# Profiles: a bio scored as spam is saved and held for a moderator: the public page waits ----------------
 
-def post_profile(client, bio, display_name="Nouvelle Venue"):
-    return client.post(reverse("accounts:profile_edit"), {"display_name": display_name, "bio": bio})
+HELD_MESSAGE = "Votre page publique attend la relecture d'un modérateur"
 
 
-def test_the_2013_spam_as_a_new_accounts_bio_is_refused_and_kept(client, newcomer):
+def post_profile(client, bio, display_name="Nouvelle Venue", **fields):
+    return client.post(reverse("accounts:profile_edit"), {"display_name": display_name, "bio": bio, **fields})
+
+
+def test_the_2013_spam_as_a_new_accounts_bio_is_held_not_refused(client, newcomer):
+    from creative.moderation.models import ModerationItem, Visibility
+
     client.force_login(newcomer)
-    response = post_profile(client, corpus.SEED_SPAM)
-    assert response.status_code == 200
-    text = page_text(response)
-    assert "Cette présentation ressemble à un message publicitaire" in text
-    assert corpus.SEED_SPAM[:60] in text
+    response = post_profile(client, corpus.SEED_SPAM, is_public="on")
+    assert response.status_code == 302
+    assert HELD_MESSAGE in page_text(client.get(response["Location"]))
     newcomer.profile.refresh_from_db()
-    assert newcomer.profile.bio == ""
+    assert newcomer.profile.bio == corpus.SEED_SPAM  # kept, not refused
+    assert newcomer.profile.visibility == Visibility.HELD
+    item = ModerationItem.objects.open().for_object(newcomer.profile).get()
+    assert item.cause == ModerationItem.Cause.SPAM and item.spam_score >= 5 and item.author == newcomer
+    assert corpus.SEED_SPAM[:60] in item.excerpt
 
 
 @pytest.mark.parametrize("index", [0, 2, 5, 9, 13])
@@ -221,16 +228,22 @@ def test_a_bio_with_too_many_links_gets_the_new_account_message(client, newcomer
     assert response.status_code == 200 and LIMIT_MESSAGE in page_text(response)
 
 
-def test_the_same_bio_with_a_link_on_a_second_new_account_is_refused(client, territories):
+def test_the_same_bio_with_a_link_on_a_second_new_account_is_held(client, territories):
+    from creative.moderation.models import Visibility
+
     bio = corpus.ORDINARY_TEXTS[6]  # one link
     first, second = UserFactory(), UserFactory()
     client.force_login(first)
     assert post_profile(client, bio).status_code == 302
     assert post_profile(client, bio, display_name="Autre nom").status_code == 302  # one's own bio again
+    first.profile.refresh_from_db()
+    assert first.profile.visibility == Visibility.VISIBLE
     client.force_login(second)
     response = post_profile(client, bio)
-    assert response.status_code == 200
-    assert "Cette présentation ressemble à un message publicitaire" in page_text(response)
+    assert response.status_code == 302
+    assert HELD_MESSAGE in page_text(client.get(response["Location"]))
+    second.profile.refresh_from_db()
+    assert second.profile.bio == bio and second.profile.visibility == Visibility.HELD
 
 
 def test_an_unchanged_bio_is_not_judged_again(client, newcomer):
@@ -238,3 +251,5 @@ def test_an_unchanged_bio_is_not_judged_again(client, newcomer):
     newcomer.profile.save()
     client.force_login(newcomer)
     assert post_profile(client, corpus.SEED_SPAM, display_name="Nom corrigé").status_code == 302
+    newcomer.profile.refresh_from_db()
+    assert newcomer.profile.visibility == "visible"  # only the new name was judged
