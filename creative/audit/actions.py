@@ -50,6 +50,17 @@ LABELS = {
     "moderation.restored": _("contenu rétabli"),
     "moderation.deleted": _("contenu supprimé comme indésirable"),
     "spam.suspected": _("contenu suspecté d'être du spam"),
+    "organisation.created": _("organisation créée"),
+    "organisation.updated": _("organisation modifiée"),
+    "organisation.member_invited": _("membre invité dans une organisation"),
+    "organisation.member_joined": _("membre arrivé dans une organisation"),
+    "organisation.member_removed": _("membre retiré d'une organisation"),
+    "organisation.role_changed": _("rôle de membre changé"),
+    "team.added": _("ajout à l'équipe d'une fiche"),
+    "team.removed": _("retrait de l'équipe d'une fiche"),
+    "ambassador.declared": _("offre d'ambassadeur déclarée"),
+    "ambassador.updated": _("offre d'ambassadeur modifiée"),
+    "ambassador.withdrawn": _("offre d'ambassadeur retirée"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -66,6 +77,9 @@ GROUPS = {
     "moderation": _("Modération"),
     "spam": _("Modération"),
     "legal": _("Pages légales"),
+    "organisation": _("Organisations"),
+    "team": _("Équipes des fiches"),
+    "ambassador": _("Ambassadeurs"),
 }
 
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -42,6 +43,7 @@ from creative.core.images import make_thumbnail, reencode_image
 from creative.core.markdown import render_markdown
 from creative.core.tasks import enqueue_on_commit, send_templated_mail_task
 from creative.innovations.models import Authorship, CarrierKind, Innovation, Licence, Section, Theme
+from creative.reuse import services as reuse
 from creative.territories import lookup
 
 from .. import workflow
@@ -128,8 +130,9 @@ def _next_step(user, fiche, step):
 @requires(can_create_innovation)
 def my_fiches(request):
     user = request.user
+    # The fiches they sign, and those they carry (team carriers have the author's rights).
     fiches = (
-        Innovation.objects.filter(authorships__user=user).distinct()
+        Innovation.objects.filter(Q(authorships__user=user) | Q(team__user=user, team__kind="carrier")).distinct()
         .prefetch_related("images").order_by("-updated_at", "-pk")
     )
     sections = list(Section.objects.active())
@@ -163,6 +166,9 @@ def create(request):
     if action == "add-links":
         data = _with_extra_row(request.POST, "links", MAX_LINKS)
     form = IdentityForm(data, initial=IdentityForm.initial_from(empty_snapshot()))
+    origin = reuse.origin_from(request)  # "Créer ma fiche d'abord" from another fiche's reuse declaration
+    if origin:
+        form.fields[reuse.ORIGIN_PARAM] = reuse.origin_field(origin)
     links = LinkFormSet(data, prefix="links", initial=[])
     bind_author(user, form)
     context = {}
@@ -176,6 +182,8 @@ def create(request):
         messages.success(request, _(
             "Votre brouillon est créé. Seuls vous, vos co-auteurs et l'équipe éditoriale de votre territoire le "
             "voient. Continuez quand vous voulez depuis « Contribuer »."))
+        if origin:
+            return redirect(reuse.declare_url(origin, fiche))
         return redirect("editorial:edit", fiche.pk, "lieux" if action == "continue" else "identite")
     context.update({"form": form, "links": links})
     return _render_step(request, None, "identite", context, bound=posted)
