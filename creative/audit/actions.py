@@ -61,6 +61,13 @@ LABELS = {
     "ambassador.declared": _("offre d'ambassadeur déclarée"),
     "ambassador.updated": _("offre d'ambassadeur modifiée"),
     "ambassador.withdrawn": _("offre d'ambassadeur retirée"),
+    "call.created": _("appel à l'aide publié"),
+    "call.updated": _("appel à l'aide modifié"),
+    "call.deleted": _("appel à l'aide supprimé"),
+    "reuse.declared": _("reproduction déclarée"),
+    "reuse.confirmed": _("reproduction confirmée"),
+    "reuse.declined": _("reproduction refusée"),
+    "reuse.withdrawn": _("reproduction retirée"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -80,6 +87,8 @@ GROUPS = {
     "organisation": _("Organisations"),
     "team": _("Équipes des fiches"),
     "ambassador": _("Ambassadeurs"),
+    "call": _("Appels à l'aide"),
+    "reuse": _("Essaimage"),
 }
 
 

@@ -1,3 +1,7 @@
+"""Calls for help: the open calls of the territory, and each fiche's management page."""
+
+from . import views
+
 app_name = "calls"
 
-urlpatterns = []  # PLACEHOLDER: filled in by the calls work
+urlpatterns = views.urlpatterns

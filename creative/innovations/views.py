@@ -103,7 +103,20 @@ class ShuffledResults(CachedOrderResults):
 
 
 def card_queryset(queryset):
-    return queryset.select_related("carrier_kind").prefetch_related("themes", "places__commune")
+    """Fiches with what their cards show: themes, places, open calls' kinds, shown reproductions."""
+    from django.db.models import Prefetch
+
+    from creative.calls.models import CallForHelp
+    from creative.reuse.models import Reproduction
+
+    return queryset.select_related("carrier_kind").prefetch_related(
+        "themes",
+        "places__commune",
+        Prefetch("calls", queryset=CallForHelp.objects.open().only("pk", "kind", "innovation_id"),
+                 to_attr="open_calls"),
+        Prefetch("descendants", queryset=Reproduction.objects.shown().only("pk", "kind", "original_id"),
+                 to_attr="shown_descendants"),
+    )
 
 
 def with_snippets(innovations, query):

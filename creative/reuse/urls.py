@@ -1,3 +1,7 @@
+"""Reproductions and inspirations: declaring a link between two fiches, and deciding on it."""
+
+from . import views
+
 app_name = "reuse"
 
-urlpatterns = []  # PLACEHOLDER: filled in by the reuse work
+urlpatterns = views.urlpatterns

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from creative.innovations.models import Innovation
 from creative.innovations.services import cached_per_version
+from creative.innovations.views import card_queryset
 
 from . import lookup
 from .models import Territory
@@ -58,10 +59,7 @@ def territory_detail(request, slug):
     else:
         # A commune: its few fiches are found through the links, then sorted.
         innovations = published.in_territory(territory)
-    innovations = (
-        innovations.select_related("carrier_kind").prefetch_related("themes", "places__commune")
-        .order_by("-published_at", "-pk")
-    )
+    innovations = card_queryset(innovations).order_by("-published_at", "-pk")
     paginator = Paginator(innovations, 20)
     paginator.count = total  # a cached_property: the count is already known
     page = paginator.get_page(request.GET.get("page"))
