@@ -14,8 +14,10 @@ Snippets are highlighted in Python for both, from the original text, so a result
 looks the same whatever the database.
 """
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -93,12 +95,25 @@ def document_for(innovation):
     )
     themes = " ".join(t.name for t in innovation.themes.all())
     carrier = " ".join(filter(None, [innovation.carrier_name, str(innovation.carrier_kind or "")]))
+    calls = open_calls_text(innovation)
     return {
         "title": innovation.title,
         "pitch": innovation.pitch,
         "body": f"{innovation.description}\n\n{answers}".strip(),
-        "keywords": f"{themes} {places} {carrier}".strip(),
+        "keywords": f"{themes} {places} {carrier} {calls}".strip(),
     }
+
+
+def open_calls_text(innovation):
+    """Titles and kinds ("bénévoles", "local"…) of the fiche's open calls for help, as keywords.
+
+    Searching "bénévoles" then finds the fiches asking for some. Empty for an unsaved fiche and
+    for an unpublished one (only published fiches have open calls).
+    """
+    if innovation.pk is None:
+        return ""
+    calls = innovation.calls.open().order_by("pk").only("title", "kind")
+    return " ".join(f"{call.title} {call.get_kind_display()}" for call in calls)
 
 
 def index_documents(rows):
@@ -233,3 +248,222 @@ class Query:
     def has_hit(self, text):
         wanted = set(self.stems)
         return any(stem(w) in wanted for w in WORD_RE.findall(text))
+
+
+# --- "Any word" mode ---------------------------------------------------------------------
+
+# Words that say little about what an idea is about: French function words missing from
+# STOP_WORDS (PostgreSQL's French list, among others) and the words every project description
+# uses. Ignored by the any-word mode only: they stay searchable one by one.
+IDEA_STOP_WORDS = frozenset(
+    fold(word)
+    for word in """
+    à ai aie aient aies ait as aura aurai auraient aurais aurait auras aurez auriez aurions aurons auront
+    avaient avais avait avez aviez avions avoir avons ayant ayez ayons c ça cela celle celles celui cet cette
+    ceux chaque chez comme comment dont donc elles encore entre es est étaient étais était étant été être
+    eu eue eues eus eut eux fait faire font fut ici j je leurs m même mêmes moi n ni non nos ont oui peu
+    peut peuvent plus pourquoi puis quand quel quelle quelles quels s sans sera serait seront si sont sous
+    suis t tant toujours tous tout toute toutes très trop va vais vers veut voici voilà
+    aimerais aimerions aimerait créer crée créé cherche cherchons chercher souhaite souhaitons souhaiterais
+    voudrais voudrions voulons veux vouloir envie idée idées projet projets mettre monter lancer place
+    bonjour merci aider aide besoin
+    """.split()  # noqa: SIM905
+)
+
+
+def _idf(total, frequency):
+    """Okapi BM25's inverse document frequency, never negative (as FTS5 computes it, roughly)."""
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
+class AnyWordQuery(Query):
+    """An OR of the words of a free text (an idea, a fiche), for "what is close to this".
+
+    Documents matching more of the words, and rarer ones, come first: bm25 on SQLite; on
+    PostgreSQL, the sum over the words of ts_rank weighted by the same inverse document
+    frequency, computed for the PG_CANDIDATES documents matching the most words.
+
+    A long text stays fast, whatever the number of fiches:
+    - the words are looked up in the index once (a count per distinct stem, capped at
+      FREQUENCY_CAP, one query for all); words found nowhere are dropped; the `max_terms` most
+      informative are kept — frequent in the text, rare in the index: `weights`;
+    - of those, the ones searched (`stems`) are the rare ones while the documents they match,
+      summed, stay within POSTINGS_BUDGET; common words ("association" among 100,000 fiches)
+      only fill the query up to MIN_TERMS words;
+    - ranking reads at most WINDOW matching documents, the most recent ones.
+    Callers may score the documents found against all the `weights` (matchmaking does).
+
+    `parts` are texts, or (text, weight) pairs (weight >= 1): a fiche's title may count more than
+    its body. `ignore`: stems left out (the name of a commune searched by distance instead).
+    The query may be empty (falsy): nothing searchable, or no word in the index.
+    """
+
+    MAX_TEXT = 6000  # characters read from each part
+    MAX_TERMS = 30
+    SHORTLIST = 200  # distinct stems looked up in the index (a 2,000-character idea has fewer)
+    FREQUENCY_CAP = 2000  # document frequencies are counted up to this: a word found more often is common
+    POSTINGS_BUDGET = 20_000  # documents, summed over the rare words searched
+    MIN_TERMS = 3  # common words fill the searched words up to this many
+    WINDOW = 20_000  # matching documents ranked at most (the most recent)
+    PG_CANDIDATES = 1000
+    TOTAL_CACHE_SECONDS = 3600
+
+    def __init__(self, *parts, max_terms=MAX_TERMS, ignore=()):
+        counts, display = Counter(), {}
+        ignore = frozenset(ignore)
+        texts = []
+        for part in parts:
+            text, weight = (part, 1) if isinstance(part, str) else part
+            text = (text or "").strip()[: self.MAX_TEXT]
+            texts.append(text)
+            for match in WORD_RE.finditer(text):
+                word = match.group()
+                folded = fold(word)
+                if folded in STOP_WORDS or folded in IDEA_STOP_WORDS or len(folded) < 2 or folded.isdigit():
+                    continue
+                term = stem(word)
+                if term in ignore:
+                    continue
+                counts[term] += weight
+                # Shown as written, in lower case when it is ever written so or capitalised only for
+                # starting a sentence: the reasons read "réparer, jardin" rather than "Réparer, Jardin".
+                before = text[max(0, match.start() - 20) : match.start()].rstrip(" \t\xa0")
+                if word.istitle() and before[-1:] in {"", ".", "!", "?", ":", ";", "\n", "\r"}:
+                    word = word.lower()
+                if term not in display or (display[term] != display[term].lower() and word == word.lower()):
+                    display[term] = word
+        self.text = " ".join(t for t in texts if t)
+        self.max_terms = max_terms
+        self.counts = counts
+        self.display = display  # stem -> the word as written
+        # Looked up in the index, the stems the text repeats most (then the longest) first.
+        self._shortlist = sorted(counts, key=lambda t: (-counts[t], -len(t), t))[: self.SHORTLIST]
+        self._selected = None
+
+    # The words kept need the index: computed once, lazily.
+
+    def _select(self):
+        if self._selected is None:
+            if not self._shortlist:
+                self._selected = ([], {})
+            else:
+                frequencies = document_frequencies([(t, self.display[t]) for t in self._shortlist], self.FREQUENCY_CAP)
+                total = max(indexed_total(), max(frequencies.values(), default=0))
+                weights = {
+                    t: _idf(total, df) * (1 + math.log(max(self.counts[t], 1)))
+                    for t, df in frequencies.items()
+                    if df > 0
+                }
+                order = {t: i for i, t in enumerate(self._shortlist)}
+                kept = sorted(weights, key=lambda t: (-weights[t], order[t]))[: self.max_terms]
+                self._selected = (self._searched(kept, frequencies), {t: weights[t] for t in kept})
+        return self._selected
+
+    def _searched(self, kept, frequencies):
+        """The words of `kept` (most informative first) the index is searched for.
+
+        The rare ones while the documents they match, summed, stay within POSTINGS_BUDGET;
+        common ones (found in FREQUENCY_CAP documents or more) only to reach MIN_TERMS words.
+        """
+        searched, postings = [], 0
+        for term in kept:
+            frequency = frequencies[term]
+            if frequency < self.FREQUENCY_CAP and postings + frequency <= self.POSTINGS_BUDGET:
+                searched.append(term)
+                postings += frequency
+        common = [t for t in kept if frequencies[t] >= self.FREQUENCY_CAP]
+        searched += common[: max(0, self.MIN_TERMS - len(searched))]
+        position = {t: i for i, t in enumerate(kept)}
+        return sorted(searched, key=position.__getitem__)
+
+    @property
+    def stems(self):
+        """The stems the index is searched for, most informative first."""
+        return self._select()[0]
+
+    @property
+    def weights(self):
+        """{stem: weight} of every word kept (searched or not), most informative first.
+
+        The weight is the inverse document frequency, raised a little by repetition in the text.
+        """
+        return self._select()[1]
+
+    @property
+    def words(self):
+        """Every word kept, as written, most informative first."""
+        return [self.display[t] for t in self.weights]
+
+    def _match_sql(self):
+        if is_postgresql():
+            terms_sql, params = [], []
+            for term in self.stems:
+                word = self.display[term]
+                terms_sql.append("(plainto_tsquery(%s::regconfig, %s) || plainto_tsquery(%s::regconfig, %s))")
+                params.append([PG_CONFIG, word, PG_CONFIG, plural_twin(word)])
+            pairs = zip(self.stems, terms_sql, strict=True)
+            weighted = " + ".join(f"{float(self.weights[term])!r} * ts_rank(vector, {sql}, 1)" for term, sql in pairs)
+            any_term = " || ".join(terms_sql)
+            flat = [p for group in params for p in group]
+            # Within the WINDOW most recent matches, the documents matching the most words (ts_rank
+            # of the OR) first, then ranked by the weighted sum over the words.
+            return (
+                f"SELECT id, {weighted} AS rank FROM ("
+                f"WITH tsq AS NOT MATERIALIZED (SELECT {any_term} AS query), "
+                "bound AS (SELECT coalesce((SELECT d.innovation_id FROM innovations_searchdocument AS d, tsq "
+                "WHERE d.vector @@ tsq.query ORDER BY d.innovation_id DESC "
+                f"LIMIT 1 OFFSET {int(self.WINDOW) - 1}), 0) AS low) "
+                "SELECT s.innovation_id AS id, s.vector FROM innovations_searchdocument AS s, tsq, bound "
+                "WHERE s.vector @@ tsq.query AND s.innovation_id >= bound.low "
+                "ORDER BY ts_rank(s.vector, tsq.query, 1) DESC, s.innovation_id "
+                f"LIMIT {int(self.PG_CANDIDATES)}) AS candidates",
+                [*flat, *flat],
+            )
+        match = " OR ".join(f'"{s}"' for s in self.stems)
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        # bm25 is computed for every document ranked: only for the WINDOW most recent matches.
+        return (
+            f"SELECT rowid AS id, -bm25({FTS_TABLE}, {weights}) AS rank FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid >= coalesce(("
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC "
+            f"LIMIT 1 OFFSET {int(self.WINDOW) - 1}), 0)",
+            [match, match],
+        )
+
+
+def document_frequencies(terms_and_words, cap):
+    """{stem: number of indexed documents containing it, counted up to `cap`}, in one query.
+
+    `terms_and_words` are (stem, a word it comes from) pairs: SQLite matches the stem, PostgreSQL
+    stems the word (and its plural twin) itself.
+    """
+    if not terms_and_words:
+        return {}
+    columns, params = [], []
+    for term, word in terms_and_words:
+        if is_postgresql():
+            columns.append(
+                "(SELECT count(*) FROM (SELECT 1 FROM innovations_searchdocument WHERE vector @@ "
+                "(plainto_tsquery(%s::regconfig, %s) || plainto_tsquery(%s::regconfig, %s)) LIMIT %s) AS f)"
+            )
+            params += [PG_CONFIG, word, PG_CONFIG, plural_twin(word), cap]
+        else:
+            columns.append(f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s))")
+            params += [f'"{term}"', cap]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {term: int(count) for (term, _word), count in zip(terms_and_words, row, strict=True)}
+
+
+def indexed_total():
+    """How many documents the index holds (cached: it changes slowly, and is only a weight)."""
+    from django.core.cache import cache
+
+    total = cache.get("search:indexed-total")
+    if total is None:
+        from .models import SearchDocument
+
+        total = SearchDocument.objects.count()
+        cache.set("search:indexed-total", total, AnyWordQuery.TOTAL_CACHE_SECONDS)
+    return total

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "matchmaking"
 
-urlpatterns = []  # PLACEHOLDER: filled in by the matchmaking work
+urlpatterns = [
+    path("j-ai-un-projet/", views.project, name="project"),
+]
