@@ -58,6 +58,11 @@ COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
 # Contact relay: how long the recipient of a message can answer it through the site
 # (the sender's address is erased afterwards).
 CONTACT_REPLY_DAYS = env_int("CONTACT_REPLY_DAYS", 30, minimum=1)
+# Agenda: the reminder goes this many hours before an event; an online event's link is shown to
+# registered people this many minutes before its start; a guest has this many hours to confirm.
+EVENTS_REMINDER_HOURS = env_int("EVENTS_REMINDER_HOURS", 24, minimum=1)
+EVENTS_ONLINE_LINK_MINUTES = env_int("EVENTS_ONLINE_LINK_MINUTES", 60, minimum=0)
+EVENTS_GUEST_CONFIRM_HOURS = env_int("EVENTS_GUEST_CONFIRM_HOURS", 48, minimum=1)
 
 # --- Applications ---------------------------------------------------------------------
 

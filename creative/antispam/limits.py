@@ -32,6 +32,9 @@ DEFAULT_RATE_LIMITS = {
     "report": "10/h/user,10/h/ip",
     # Writing to someone through the site (ready for the contact relay).
     "contact": "5/h/user,5/h/ip,20/d/ip",
+    # Registering to an event (one click, or a guest's form that mails a confirmation link). Per
+    # address it leaves room for a group signing up together from one tiers-lieu.
+    "registration": "20/h/ip,20/d/user",
 }
 
 _RULE = re.compile(r"^(?P<amount>\d+)/(?P<count>\d*)(?P<unit>[smhd])(?:/(?P<per>[a-z]+))?$")

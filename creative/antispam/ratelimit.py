@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "profile": gettext_lazy("Vous avez modifié votre profil de nombreuses fois en peu de temps."),
     "report": gettext_lazy("Vous avez fait beaucoup de signalements en peu de temps."),
     "contact": gettext_lazy("Vous avez écrit beaucoup de messages de contact en peu de temps."),
+    "registration": gettext_lazy("Vous avez fait beaucoup d'inscriptions à des événements en peu de temps."),
 }
 
 

@@ -68,6 +68,14 @@ LABELS = {
     "reuse.confirmed": _("reproduction confirmée"),
     "reuse.declined": _("reproduction refusée"),
     "reuse.withdrawn": _("reproduction retirée"),
+    "event.proposed": _("événement proposé"),
+    "event.published": _("événement publié"),
+    "event.rejected": _("événement refusé"),
+    "event.updated": _("événement modifié"),
+    "event.cancelled": _("événement annulé"),
+    "event.attendees_written": _("message envoyé aux inscrits"),
+    "events.registration_cancelled_by_organiser": _("inscription annulée par l'organisation"),
+    "events.calendar_token_renewed": _("adresse du calendrier personnel renouvelée"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -89,6 +97,8 @@ GROUPS = {
     "ambassador": _("Ambassadeurs"),
     "call": _("Appels à l'aide"),
     "reuse": _("Essaimage"),
+    "event": _("Agenda"),
+    "events": _("Agenda"),
 }
 
 

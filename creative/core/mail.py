@@ -10,6 +10,10 @@ Send them from a request through the worker, after the transaction commits::
 The context travels through the task queue as JSON: pass strings, numbers, lists and dicts,
 never model instances. Messages rendered by someone else's templates (allauth's, in the request)
 travel as their subject, text and HTML through ``send_rendered_mail_task``.
+
+Attachments (an event's ``.ics``) are ``{"filename": …, "content": …, "mimetype": …}`` dicts (or
+``(filename, content, mimetype)`` triples); through the queue the content is text (``str``), as
+JSON carries no bytes — an iCalendar document is UTF-8 text.
 """
 
 from dataclasses import dataclass
@@ -39,10 +43,13 @@ def render_templated_mail(template_name, context=None):
     return RenderedMail(subject=subject, text=text, html=html)
 
 
-def send_templated_mail(template_name, context, to, *, using="default", reply_to=None, headers=None):
+def send_templated_mail(
+    template_name, context, to, *, using="default", reply_to=None, headers=None, attachments=None,
+):
     """Render ``emails/<template_name>`` and send it now with the mailer ``using``.
 
-    ``to`` and ``reply_to`` take one address or a list. Returns the number of messages sent (1).
+    ``to`` and ``reply_to`` take one address or a list. ``attachments`` lists files to join (see the
+    module docstring). Returns the number of messages sent (1).
     Prefer ``creative.core.tasks.send_templated_mail_task`` from web requests.
     """
     mail = render_templated_mail(template_name, context)
@@ -55,6 +62,8 @@ def send_templated_mail(template_name, context, to, *, using="default", reply_to
         headers=headers or {},
     )
     message.attach_alternative(mail.html, "text/html")
+    for filename, content, mimetype in _attachments(attachments):
+        message.attach(filename, content, mimetype)
     return message.send(using=using)
 
 
@@ -78,3 +87,15 @@ def _addresses(value):
     if not value:
         return []
     return [value] if isinstance(value, str) else list(value)
+
+
+def _attachments(value):
+    """(filename, content, mimetype) of each attachment, given as dicts or triples."""
+    items = []
+    for item in value or ():
+        if isinstance(item, dict):
+            items.append((item["filename"], item["content"], item.get("mimetype") or "application/octet-stream"))
+        else:
+            filename, content, mimetype = item
+            items.append((filename, content, mimetype))
+    return items

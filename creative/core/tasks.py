@@ -35,9 +35,16 @@ def mail_each(users, template_name, context, *, exclude=()):
 
 
 @task
-def send_templated_mail_task(template_name, context, to, using="default", reply_to=None, headers=None):
-    """Send ``emails/<template_name>`` (see creative.core.mail.send_templated_mail)."""
-    return send_templated_mail(template_name, context, to, using=using, reply_to=reply_to, headers=headers)
+def send_templated_mail_task(
+    template_name, context, to, using="default", reply_to=None, headers=None, attachments=None,
+):
+    """Send ``emails/<template_name>`` (see creative.core.mail.send_templated_mail).
+
+    ``attachments``: dicts ``{"filename", "content" (text), "mimetype"}``, e.g. an event's ``.ics``.
+    """
+    return send_templated_mail(
+        template_name, context, to, using=using, reply_to=reply_to, headers=headers, attachments=attachments,
+    )
 
 
 @task

@@ -12,3 +12,18 @@ class EventsConfig(AppConfig):
 
         # Also after a test-database flush, so transactional tests find the default kinds.
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="creative.events.seed")
+
+        from creative.accounts import personal_data
+
+        from . import services
+
+        # A person's registrations: in their download; cancelled (future events) and anonymised on erasure.
+        personal_data.register(
+            "event_registrations", export=services.export_personal_data, erase=services.erase_personal_data,
+        )
+
+        from creative.matchmaking.services import register_provider
+
+        from .matchmaking import open_workshops_nearby
+
+        register_provider("events", open_workshops_nearby, title=_("Ateliers et rencontres à venir près de chez vous"))

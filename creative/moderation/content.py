@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 
 from creative.accounts.models import Profile
 from creative.comments.models import Comment
+from creative.events.models import Event
 from creative.innovations.models import Innovation
 from creative.network.models import Organisation
 
@@ -93,4 +94,32 @@ register(
     text=lambda organisation: f"{organisation.name}\n\n{organisation.description}",
     visibility=lambda organisation: organisation.visibility,
     set_visibility=_own_visibility_setter("updated_at"),
+)
+
+
+def _event_visibility(event):
+    if event.is_public:
+        return Visibility.VISIBLE
+    return Visibility.HIDDEN if event.state == Event.State.REJECTED else Visibility.HELD
+
+
+def _set_event_visibility(event, visibility):
+    # Like fiches, an event's public state is its editorial state.
+    if visibility == Visibility.VISIBLE:
+        if event.state in (Event.State.PROPOSED, Event.State.REJECTED):
+            event.state = Event.State.PUBLISHED
+            event.save(update_fields=["state", "updated_at"])
+    elif visibility in (Visibility.HIDDEN, Visibility.REMOVED) and event.state != Event.State.REJECTED:
+        event.state = Event.State.REJECTED
+        event.rejection_reason = gettext("Retiré par la modération.")
+        event.save(update_fields=["state", "rejection_reason", "updated_at"])
+
+
+register(
+    Event,
+    label="événement",
+    author=lambda event: event.created_by or event.organiser,
+    text=lambda event: f"{event.title}\n\n{event.description}",
+    visibility=_event_visibility,
+    set_visibility=_set_event_visibility,
 )

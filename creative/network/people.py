@@ -241,3 +241,10 @@ def person_json_ld(profile, page_url, request):
             "address": {"@type": "PostalAddress", "addressLocality": profile.commune.name, "addressCountry": "FR"},
         }
     return data
+
+
+def organised_events(user, limit=10):
+    """The upcoming public events this person organises, soonest first."""
+    from creative.events.models import Event
+
+    return list(Event.objects.upcoming().filter(organiser=user).select_related("commune").order_by("starts_at")[:limit])

@@ -46,6 +46,7 @@ def person(request, slug):
         "written": people.written_fiches(user),
         "memberships": people.organisations_of(user),
         "offers": people.ambassador_offers(user),
+        "events": people.organised_events(user),
         "page_url": page_url,
         "jsonld": people.person_json_ld(profile, page_url, request),
     }
