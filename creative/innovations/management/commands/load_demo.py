@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from creative.accounts.models import EditorScope, Profile
 from creative.accounts.roles import Role, grant
+from creative.events.demo import load_events_demo
 from creative.innovations.demo import DemoDataError, load_demo
+from creative.network.demo import load_network_demo
 from creative.territories.models import Territory
 
 DEMO_PASSWORD = "brest-creative-demo"  # noqa: S105 (public, in the README; demo accounts need DEBUG or --force)
@@ -20,7 +22,11 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo fiches and demo accounts (administrator, editor, contributor). Idempotent."
+    help = (
+        "Load (or refresh) the demo fiches, demo accounts (administrator, editor, contributor) and the demo "
+        "network (people, organisations, teams, ambassadors, calls for help, reproductions) and the demo agenda "
+        "(events, a series, registrations with a waiting list). Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-images", action="store_true", help="Do not generate cover images.")
@@ -39,6 +45,31 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo fiches: {created} created, {updated} updated."))
         if not no_admin:
             self.create_demo_accounts()
+        try:
+            counts = load_network_demo(with_accounts=not no_admin)
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network: {counts['people']} people, {counts['organisations']} organisations, "
+                f"{counts['team members']} team members, {counts['ambassadors']} ambassadors, "
+                f"{counts['calls']} calls for help, {counts['reproductions']} reproductions "
+                f"({counts['created']} created, {counts['updated']} updated)."
+            )
+        )
+        try:
+            events = load_events_demo(with_accounts=not no_admin)
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo events: {events['events']} events ({events['upcoming']} upcoming, {events['past']} past), "
+                f"{events['series']} series, {events['registrations']} registrations "
+                f"({events['created']} created, {events['updated']} updated)."
+            )
+        )
+        if not no_admin:
+            self.print_demo_accounts()
 
     def create_demo_accounts(self):
         User = get_user_model()
@@ -54,6 +85,8 @@ class Command(BaseCommand):
                 grant(user, role)
             if Role.EDITOR in roles and home is not None:
                 EditorScope.objects.get_or_create(user=user, territory=home)
+
+    def print_demo_accounts(self):
         port = os.environ.get("PORT", "8000")
         self.stdout.write(
             self.style.WARNING(
