@@ -32,6 +32,7 @@ ADDRESSES = {
 }
 CONTACT = "contact.porteur-prive@exemple-confidentiel.fr"
 INVITED = "invitee.privee@exemple-confidentiel.fr"
+GUEST = "invitee.atelier-privee@exemple-confidentiel.fr"  # registered to an event as a guest
 
 
 def secrets_of(*addresses):
@@ -99,7 +100,47 @@ def world(territories, settings, tmp_path):
     revisions.approve_revision(fiche.revisions.pending().get(), people["editor"])
     fiche.refresh_from_db()
     assert fiche.contact_email == CONTACT and fiche.state == Innovation.State.PUBLISHED
-    return {"fiche": fiche, **people}
+    return {"fiche": fiche, **people, **network_around(fiche, people)}
+
+
+def network_around(fiche, people):
+    """Public profiles, an organisation, a team, an ambassador, a call, a reproduction, an event with guests."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from creative.calls.models import CallForHelp
+    from creative.events.editing import save_event
+    from creative.events.models import Event, Registration
+    from creative.network.models import Ambassador, Membership, Organisation, TeamMember
+    from creative.reuse.models import Reproduction
+    from tests.factories import InnovationFactory
+
+    for role in ("author", "coauthor", "editor"):
+        profile = people[role].profile
+        profile.is_public, profile.commune = True, commune("Brest")
+        profile.save()
+    organisation = Organisation.objects.create(name="Association Répare", commune=commune("Brest"),
+                                               created_by=people["author"])
+    Membership.objects.create(organisation=organisation, user=people["author"], role=Membership.Role.MANAGER)
+    Membership.objects.create(organisation=organisation, user=people["coauthor"])
+    TeamMember.objects.create(innovation=fiche, user=people["author"], kind="carrier", role="coordinatrice")
+    TeamMember.objects.create(innovation=fiche, organisation=organisation, kind="carrier")
+    ambassador = Ambassador.objects.create(innovation=fiche, user=people["author"], topics="Lancer un repair café.",
+                                           means=["visit"], travel_km=20)
+    CallForHelp.objects.create(innovation=fiche, kind="volunteers", title="Des bénévoles le samedi")
+    other = InnovationFactory(title="Repair café de Landerneau", communes=["Landerneau"])
+    Reproduction.objects.create(original=fiche, derived=other, declared_by=people["contributor"])
+    start = timezone.now() + timedelta(days=3)
+    event = Event.objects.create(title="Atelier réparation", organiser=people["author"], organisation=organisation,
+                                 starts_at=start, ends_at=start + timedelta(hours=2), commune=commune("Brest"),
+                                 capacity=1, state=Event.State.PUBLISHED)
+    save_event(event, innovations=[fiche])
+    Registration.objects.create(event=event, user=people["coauthor"], name="Yann Coauteur",
+                                email=ADDRESSES["coauthor"], status=Registration.Status.CONFIRMED)
+    Registration.objects.create(event=event, name="Invitée", email=GUEST, status=Registration.Status.WAITING,
+                                waiting_since=timezone.now())
+    return {"organisation": organisation, "ambassador": ambassador, "event": event}
 
 
 def listed_pages(fiche):
@@ -120,6 +161,11 @@ def listed_pages(fiche):
         f"{reverse('territories:communes')}?q=Brest",
         "/robots.txt",
         "/cette-page-n-existe-pas/",
+        reverse("matchmaking:project") + "?" + urlencode(
+            {"idee": "Ouvrir un repair café dans mon quartier", "commune": "Brest"}),
+        reverse("network:people") + "?territoire=brest",
+        reverse("events:event_ics", args=[fiche.events.get().slug]),
+        reverse("events:theme_feed", args=["numerique"]), reverse("events:territory_feed", args=["brest"]),
     ]
 
 
@@ -164,7 +210,11 @@ def test_a_visitor_sees_no_email_address(world):
     assert "Maëlle Autrice" in page and "Yann Coauteur" in page and "Paul Contributeur" in page
     assert "Paul Contributeur" in bodies[reverse("editorial:history", args=[fiche.slug])]
     assert len(bodies) > 30
-    secrets = secrets_of(*ADDRESSES.values(), CONTACT, INVITED)
+    # And the network around it: profiles, organisation, ambassador, contact forms, agenda.
+    assert "Association Répare" in bodies[world["organisation"].get_absolute_url()]
+    assert "Atelier réparation" in bodies[world["event"].get_absolute_url()]
+    assert reverse("contact:ambassador", args=[world["ambassador"].pk]) in bodies
+    secrets = secrets_of(*ADDRESSES.values(), CONTACT, INVITED, GUEST)
     assert not leaks(bodies, secrets)
 
 
@@ -174,7 +224,7 @@ def test_another_contributor_sees_no_one_elses_address(world):
     bodies = crawl(reader, world)
     assert "Léa Lectrice" in bodies["/"]  # signed in: her name in the header
     others = [address for role, address in ADDRESSES.items() if role != "reader"]
-    assert not leaks(bodies, secrets_of(*others, CONTACT, INVITED))
+    assert not leaks(bodies, secrets_of(*others, CONTACT, INVITED, GUEST))
 
 
 def test_the_admin_login_and_the_fiche_json_ld_keep_addresses_out(world):

@@ -41,6 +41,7 @@ NOT_PAGES = {
     "territories:communes": "JSON fetched by the commune picker of the places step, which is crawled",
     "robots_txt": "plain text",
     "editorial:preview": "POST only: the live preview of the editor's steps, which are crawled",
+    "events:feed": "iCalendar, not a page (parsed in creative/events/tests/test_feeds.py)",
 }
 # Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
 NOT_OURS = ("admin:",)
@@ -70,8 +71,49 @@ def site(fiches, live_server):
     workflow.submit(draft, editor, "Prête pour la relecture.")
     workflow.comment(draft, editor, "Un message avec un [lien](https://exemple.org).")
     invitation = CoauthorInvitation.objects.create(innovation=draft, email="invitee@example.org", invited_by=editor)
+    network = network_of(editor, published, fiches)
     return {"editor": editor, "published": published, "pending": pending, "draft": draft,
-            "invitation": invitation, "live_server": live_server}
+            "invitation": invitation, "live_server": live_server, **network}
+
+
+def network_of(editor, published, fiches):
+    """The carriers' network and the agenda around the published fiche: every kind of page has content."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from creative.calls.models import CallForHelp
+    from creative.events.editing import save_event
+    from creative.events.models import Event, EventKind, Registration
+    from creative.network.models import Ambassador, Membership, Organisation, TeamMember
+    from creative.reuse.models import Reproduction
+
+    profile = editor.profile
+    profile.is_public, profile.commune = True, commune("Brest")
+    profile.save()
+    organisation = Organisation.objects.create(name="Les Bricoleurs de l'Élorn", commune=commune("Brest"),
+                                               description="Une **association** de réparation.", created_by=editor)
+    Membership.objects.create(organisation=organisation, user=editor, role=Membership.Role.MANAGER)
+    TeamMember.objects.create(innovation=published, organisation=organisation, kind="partner", role="atelier")
+    TeamMember.objects.create(innovation=published, user=editor, kind="carrier", role="coordinatrice")
+    ambassador = Ambassador.objects.create(innovation=published, user=editor, topics="Démarrer un fablab.",
+                                           means=["visit", "phone"], travel_km=30)
+    call = CallForHelp.objects.create(innovation=published, kind="volunteers", title="Deux bénévoles le samedi",
+                                      created_by=editor)
+    other = next(fiche for fiche in fiches.values() if fiche.pk != published.pk)
+    reproduction = Reproduction.objects.create(original=published, derived=other, kind="inspiration",
+                                               adapted="Un atelier plus petit.", declared_by=editor)
+    start = timezone.now() + timedelta(days=7)
+    event = Event.objects.create(
+        title="Atelier d'écriture publique", kind=EventKind.objects.first(), organiser=editor, starts_at=start,
+        ends_at=start + timedelta(hours=2), commune=commune("Brest"), address="Médiathèque", capacity=10,
+        state=Event.State.PUBLISHED, created_by=editor, description="Écrire *ensemble*.",
+    )
+    save_event(event, innovations=[published])
+    Registration.objects.create(event=event, name="Léa Lectrice", email="lea@example.org",
+                                status=Registration.Status.CONFIRMED)
+    return {"organisation": organisation, "ambassador": ambassador, "call": call, "reproduction": reproduction,
+            "event": event}
 
 
 def visitor_pages(site):
@@ -90,6 +132,16 @@ def visitor_pages(site):
         reverse("accounts:account_deleted"),
         "/mentions-legales/", "/conditions-d-utilisation/", "/confidentialite/",
         "/cette-page-n-existe-pas/",
+        # The carriers' network and the agenda.
+        reverse("network:people"), site["editor"].profile.get_absolute_url(), reverse("network:organisations"),
+        site["organisation"].get_absolute_url(), reverse("network:ambassadors"), reverse("calls:list"),
+        reverse("matchmaking:project"), f"{reverse('matchmaking:project')}?idee=Un+fablab+ouvert+aux+coll%C3%A9giens"
+        "+et+aux+retrait%C3%A9s&commune=Brest",
+        reverse("contact:person", args=[site["editor"].profile.slug]),
+        reverse("contact:organisation", args=[site["organisation"].slug]),
+        reverse("contact:ambassador", args=[site["ambassador"].pk]),
+        reverse("events:agenda"), reverse("events:agenda_map"), reverse("events:past"),
+        site["event"].get_absolute_url(),
         # Pages for signed-in people: a visitor is sent to the login page, which is checked again.
         reverse("editorial:my_fiches"), reverse("accounts:profile_edit"),
     ]
@@ -115,6 +167,15 @@ def editor_pages(site):
         reverse("account_reauthenticate"), reverse("account_request_reauthentication_code"),
         reverse("account_confirm_reauthentication_code"), reverse("account_confirm_login_code"),
         reverse("account_logout"),
+        reverse("network:organisation_create"), reverse("network:organisation_edit", args=[site["organisation"].slug]),
+        reverse("network:organisation_members", args=[site["organisation"].slug]),
+        reverse("network:team", args=[fiche.pk]), reverse("network:ambassador_declare", args=[slug]),
+        reverse("calls:manage", args=[fiche.pk]), reverse("calls:edit", args=[site["call"].pk]),
+        reverse("reuse:declare", args=[slug]), reverse("reuse:decide", args=[site["reproduction"].pk]),
+        site["editor"].profile.get_absolute_url(), fiche.get_absolute_url(),
+        reverse("events:propose"), reverse("events:review_queue"), site["event"].get_absolute_url(),
+        reverse("events:edit", args=[site["event"].slug]), reverse("events:attendees", args=[site["event"].slug]),
+        reverse("events:write", args=[site["event"].slug]), reverse("events:calendar_token"),
         reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
         reverse("admin:innovations_innovation_change", args=[fiche.pk]),
     ]
