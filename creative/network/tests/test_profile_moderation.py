@@ -132,3 +132,38 @@ def test_a_reported_profile_can_be_reported_from_its_page(client, newcomer, terr
     report = reverse("moderation:report", args=["accounts.profile", newcomer.pk])
     assert f'href="{report}"' in content
     assert client.get(report).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["profile", "organisation", "event"])
+def test_three_reports_hide_a_profile_an_organisation_or_an_event_until_a_moderator_restores_it(
+        client, newcomer, moderator, kind, settings):
+    """Reports work on the network's and the agenda's content as on comments and fiches."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from creative.events.models import Event
+    from creative.moderation import services
+    from creative.moderation.tests.helpers import post_report
+    from creative.network.models import Organisation
+
+    settings.MODERATION_AUTO_HIDE_REPORTS = 3
+    if kind == "profile":
+        Profile.objects.filter(user=newcomer).update(is_public=True)
+        target = Profile.objects.get(user=newcomer)
+    elif kind == "organisation":
+        target = Organisation.objects.create(name="Coffres et Cie", created_by=newcomer)
+    else:
+        start = timezone.now() + timedelta(days=3)
+        target = Event.objects.create(title="Vente de coffres", starts_at=start, ends_at=start + timedelta(hours=1),
+                                      is_online=True, state=Event.State.PUBLISHED, created_by=newcomer)
+    url = target.get_absolute_url()
+    assert Client().get(url).status_code == 200
+    for n in range(3):
+        assert post_report(Client(), target, reason="spam", address=f"203.0.113.{n + 1}").status_code == 302
+    assert Client().get(url).status_code == 404  # hidden after three distinct reports
+    item = ModerationItem.objects.for_object(target).get()
+    assert item.report_count == 3 and item.auto_hidden
+    services.restore(item, moderator)
+    assert Client().get(url).status_code == 200
