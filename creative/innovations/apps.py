@@ -13,3 +13,6 @@ class InnovationsConfig(AppConfig):
 
         # Also after a test-database flush, so transactional tests find the defaults.
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="creative.innovations.seed")
+        from .search import drop_orphans
+
+        post_migrate.connect(drop_orphans, sender=self, dispatch_uid="creative.innovations.search_orphans")

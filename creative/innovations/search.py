@@ -138,6 +138,24 @@ def index_documents(rows):
             )
 
 
+def drop_orphans(**kwargs):
+    """Remove SQLite index rows whose fiche has no search document any more.
+
+    The FTS5 table is not a model: `manage.py flush` (and the test runner's flush between
+    transactional tests) empties the documents but not it. Connected to post_migrate, which
+    follows every flush, so word counts (AnyWordQuery) never see fiches that are gone.
+    """
+    if is_postgresql():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT innovation_id FROM innovations_searchdocument)"
+        )
+
+
 def index_innovation(innovation):
     index_documents([(innovation.pk, document_for(innovation))])
 

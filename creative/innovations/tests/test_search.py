@@ -129,3 +129,21 @@ def _params(**values):
     for key, value in values.items():
         qd[key] = value
     return qd
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_no_index_row_without_its_fiche():
+    """The SQLite FTS table is not a model: a flush (the test runner's, or `manage.py flush`) empties the
+    documents, and post_migrate drops the index rows left behind, so word counts never see gone fiches."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from creative.innovations.search import FTS_TABLE, is_postgresql
+
+    InnovationFactory(title="Habitat partagé des habitants", state=Innovation.State.PUBLISHED)
+    call_command("flush", interactive=False, verbosity=0)
+    if is_postgresql():
+        return  # the vector is a column of the documents table: flushed with it
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")  # noqa: S608 (a constant)
+        assert cursor.fetchone()[0] == 0
