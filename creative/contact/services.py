@@ -295,7 +295,7 @@ def reply(message, replier, text):
     Raises ReplyGone when the link was used or has expired, ContactError when the mail cannot go.
     """
     with transaction.atomic():
-        message = ContactMessage.objects.select_for_update().select_related(
+        message = ContactMessage.objects.select_for_update(of=("self",)).select_related(
             "organisation", "ambassador__innovation").get(pk=message.pk)
         if gone_reason(message):
             raise ReplyGone(gone_reason(message))
