@@ -63,6 +63,15 @@ CONTACT_REPLY_DAYS = env_int("CONTACT_REPLY_DAYS", 30, minimum=1)
 EVENTS_REMINDER_HOURS = env_int("EVENTS_REMINDER_HOURS", 24, minimum=1)
 EVENTS_ONLINE_LINK_MINUTES = env_int("EVENTS_ONLINE_LINK_MINUTES", 60, minimum=0)
 EVENTS_GUEST_CONFIRM_HOURS = env_int("EVENTS_GUEST_CONFIRM_HOURS", 48, minimum=1)
+# The weekly letter (docs/configuration.md#weekly-letter): a subscriber has this many days to
+# confirm; the letter worker sends at most this many messages a second, tries a temporarily
+# refused message this many times (with growing pauses), and stops mailing an address after this
+# many hard bounces. LETTERS_BOUNCE_WEBHOOK_SECRET enables the bounce webhook of a mail provider.
+LETTERS_CONFIRM_DAYS = env_int("LETTERS_CONFIRM_DAYS", 7, minimum=1)
+LETTERS_RATE_PER_SECOND = env_int("LETTERS_RATE_PER_SECOND", 10, minimum=1)
+LETTERS_MAX_ATTEMPTS = env_int("LETTERS_MAX_ATTEMPTS", 5, minimum=1)
+LETTERS_BOUNCE_LIMIT = env_int("LETTERS_BOUNCE_LIMIT", 3, minimum=1)
+LETTERS_BOUNCE_WEBHOOK_SECRET = env_secret("LETTERS_BOUNCE_WEBHOOK_SECRET", "")
 
 # --- Applications ---------------------------------------------------------------------
 
@@ -93,6 +102,8 @@ INSTALLED_APPS = [
     "creative.reuse",
     "creative.matchmaking",
     "creative.events",
+    "creative.letters",
+    "creative.notifications",
     "allauth",
     "allauth.account",
 ]
@@ -243,6 +254,32 @@ else:
             },
         }
     }
+
+# "bulk" sends the weekly letter (creative/letters/delivery.py): the same server as "default"
+# unless BULK_SMTP_HOST names another (a mailing provider's relay, so that the letter's volume
+# and bounces never hurt the reputation of transactional mail).
+_bulk_host = env_str("BULK_SMTP_HOST", "").strip()
+if _bulk_host and not DEBUG:
+    _bulk_security = env_str("BULK_SMTP_SECURITY", "starttls").strip().lower()
+    if _bulk_security not in _SMTP_SECURITY_OPTIONS:
+        raise ImproperlyConfigured(f"BULK_SMTP_SECURITY={_bulk_security!r} is not valid: use starttls, ssl or none.")
+    _bulk_user = env_str("BULK_SMTP_USER", "").strip()
+    _bulk_password = env_secret("BULK_SMTP_PASSWORD", "")
+    if bool(_bulk_user) != bool(_bulk_password):
+        raise ImproperlyConfigured("BULK_SMTP_USER and BULK_SMTP_PASSWORD must be set together, or both left empty.")
+    MAILERS["bulk"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _bulk_host,
+            "port": env_int("BULK_SMTP_PORT", 465 if _bulk_security == "ssl" else 587, minimum=1),
+            "username": _bulk_user or None,
+            "password": _bulk_password or None,
+            "timeout": _smtp_timeout,
+            **_SMTP_SECURITY_OPTIONS[_bulk_security],
+        },
+    }
+else:
+    MAILERS["bulk"] = MAILERS["default"]
 
 # --- Background tasks -----------------------------------------------------------------
 # django.tasks with a database queue; `manage.py db_worker` runs them (`make run` starts one).

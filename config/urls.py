@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("creative.reuse.urls")),
     path("", include("creative.matchmaking.urls")),
     path("", include("creative.events.urls")),
+    path("", include("creative.letters.urls")),
+    path("", include("creative.notifications.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
