@@ -15,7 +15,7 @@ _CLEARED = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DEFAULT_FROM_EMAIL", "SERVER
 
 def mail_settings(**env):
     """Load the settings in a fresh interpreter with `env`; return (returncode, values or stderr)."""
-    base = {k: v for k, v in os.environ.items() if k not in _CLEARED and not k.startswith("SMTP_")}
+    base = {k: v for k, v in os.environ.items() if k not in _CLEARED and not k.startswith(("SMTP_", "BULK_SMTP_"))}
     code = (
         "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
         "from django.conf import settings; "
@@ -35,10 +35,12 @@ def test_local_mail_transfer_agent_without_smtp_host_and_console_with_debug():
     code, values = mail_settings()
     assert code == 0, values
     # Production without SMTP_HOST: the machine's own MTA (postfix, exim…), as Django does by default.
-    assert values["MAILERS"] == {"default": {"BACKEND": SMTP, "OPTIONS": {
-        "host": "localhost", "port": 25, "username": None, "password": None, "timeout": 30}}}
+    local_mta = {"BACKEND": SMTP, "OPTIONS": {
+        "host": "localhost", "port": 25, "username": None, "password": None, "timeout": 30}}
+    # The weekly letter's "bulk" mailer is the same server unless BULK_SMTP_HOST names another.
+    assert values["MAILERS"] == {"default": local_mta, "bulk": local_mta}
     code, values = mail_settings(DEBUG="1")
-    assert values["MAILERS"] == {"default": {"BACKEND": CONSOLE}}
+    assert values["MAILERS"] == {"default": {"BACKEND": CONSOLE}, "bulk": {"BACKEND": CONSOLE}}
     assert values["DEFAULT_FROM_EMAIL"] == values["SERVER_EMAIL"] == (
         "Brest Créative <ne-pas-repondre@brest-creative.localhost>"
     )
@@ -104,3 +106,22 @@ def test_deploy_check_warns_when_mail_would_only_be_printed(settings):
     settings.DEBUG = True
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     assert check_mailer() == []
+
+
+def test_a_separate_bulk_relay_for_the_weekly_letter(tmp_path):
+    secret = tmp_path / "bulk-password"
+    secret.write_text("bulk-s3cret\n")
+    code, values = mail_settings(
+        SMTP_HOST="smtp.example.org", BULK_SMTP_HOST="bulk.example.net", BULK_SMTP_USER="letters",
+        BULK_SMTP_PASSWORD_FILE=str(secret), BULK_SMTP_SECURITY="ssl",
+    )
+    assert code == 0, values
+    assert values["MAILERS"]["default"]["OPTIONS"]["host"] == "smtp.example.org"
+    assert values["MAILERS"]["bulk"] == {
+        "BACKEND": SMTP,
+        "OPTIONS": {"host": "bulk.example.net", "port": 465, "username": "letters", "password": "bulk-s3cret",
+                    "timeout": 30, "use_ssl": True},
+    }
+    code, values = mail_settings(BULK_SMTP_HOST="bulk.example.net", BULK_SMTP_USER="letters")
+    assert code != 0
+    assert "BULK_SMTP_USER and BULK_SMTP_PASSWORD" in str(values)
