@@ -144,6 +144,11 @@ def propose(form, user, *, request=None):
             events.append(event)
         if suspected:
             _flag_spam(events, user, verdict)
+        published = [e for e in events if e.state == Event.State.PUBLISHED]
+        if published:
+            from creative.notifications import sources as notifications
+
+            notifications.events_published(published, user)
         proposed = [e for e in events if e.state == Event.State.PROPOSED]
         if proposed:
             mail_each(validators_of(proposed[0]), "event_proposed", _proposal_context(proposed, user), exclude=[user])
@@ -241,6 +246,9 @@ def publish(events, editor):
     """Publish the PROPOSED events among `events`; the organiser is mailed once. Returns those published."""
     decided = _decide(events, editor, Event.State.PUBLISHED, "event.published")
     _mail_organiser(decided, "event_published", editor)
+    from creative.notifications import sources as notifications
+
+    notifications.events_published(decided, editor)
     return decided
 
 

@@ -421,6 +421,8 @@ def _register_guest(event, name, email, now):
         if existing is not None:
             existing.was_existing = True
             if existing.status == Status.PENDING:
+                # A new link, valid from now: the unconfirmed request is kept that long again.
+                Registration.objects.filter(pk=existing.pk).update(created_at=now)
                 _mail(existing, "event_guest_confirm", event=event, now=now, extra={
                     "confirm_url": confirmation_url(existing), "hours": settings.EVENTS_GUEST_CONFIRM_HOURS})
             else:
@@ -638,6 +640,19 @@ def due_reminders(now=None):
         ).filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=F("event__starts_at") - ahead))
         .order_by("event__starts_at", "pk").values_list("pk", flat=True)
     )
+
+
+def purge_unconfirmed_registrations(now=None):
+    """Delete the guests' registrations never confirmed within their link's lifetime.
+
+    A PENDING registration holds no seat; once its confirmation link has expired
+    (``EVENTS_GUEST_CONFIRM_HOURS`` after the request, or after the last link sent) nothing can
+    confirm it, and an address given without confirmation is not kept. Returns the number deleted.
+    """
+    now = now or timezone.now()
+    limit = now - timedelta(hours=settings.EVENTS_GUEST_CONFIRM_HOURS)
+    deleted, _counts = Registration.objects.filter(status=Status.PENDING, created_at__lt=limit).delete()
+    return deleted
 
 
 # Personal data (registered in apps.py) ----------------------------------------------------------------------

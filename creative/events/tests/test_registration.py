@@ -1,10 +1,12 @@
 """Registration services: seats and capacity, the waiting list and its promotions, guests' double opt-in,
 duplicates, the registration window, cancellation, organiser changes, and the person's data."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.utils import timezone
 
 from creative.accounts import personal_data
@@ -225,6 +227,27 @@ def test_pending_guest_registering_again_gets_a_new_confirmation_link(clock):
     assert len(links) == 2 and links[0] != links[1]
     token = links[1].rstrip("/").rsplit("/", 1)[1]
     assert services.registration_from_confirmation(token) == first
+
+
+def test_unconfirmed_guest_registrations_are_deleted_once_their_link_expired(clock, settings):
+    settings.EVENTS_GUEST_CONFIRM_HOURS = 48
+    event = make_event()
+    forgotten = services.register(event, name="Léa", email="lea@example.org")
+    asked_again = services.register(event, name="Tom", email="tom@example.org")
+    confirmed = guest(event, name="Ana", email="ana@example.org")
+    clock.advance(hours=40)
+    services.register(event, name="Tom", email="tom@example.org")  # a new link: 48 hours from now
+    clock.advance(hours=9)  # Léa's link (49 h) has expired; Tom's new one (9 h) has not
+
+    out = io.StringIO()
+    call_command("purge_event_registrations", stdout=out)
+
+    assert "1 unconfirmed registration(s) deleted." in out.getvalue()
+    assert not Registration.objects.filter(pk=forgotten.pk).exists()
+    assert Registration.objects.filter(pk__in=[asked_again.pk, confirmed.pk]).count() == 2
+    clock.advance(hours=40)
+    assert services.purge_unconfirmed_registrations() == 1
+    assert list(Registration.objects.values_list("pk", flat=True)) == [confirmed.pk]
 
 
 def test_account_holder_takes_over_a_pending_guest_registration_with_the_same_address():
