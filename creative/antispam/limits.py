@@ -35,6 +35,9 @@ DEFAULT_RATE_LIMITS = {
     # Registering to an event (one click, or a guest's form that mails a confirmation link). Per
     # address it leaves room for a group signing up together from one tiers-lieu.
     "registration": "20/h/ip,20/d/user",
+    # Subscribing to the weekly letter (each mails a confirmation link): room for a library or a
+    # tiers-lieu signing up a few people from one address.
+    "letter_subscribe": "10/h/ip,30/d/ip",
 }
 
 _RULE = re.compile(r"^(?P<amount>\d+)/(?P<count>\d*)(?P<unit>[smhd])(?:/(?P<per>[a-z]+))?$")
