@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "creative.core.context_processors.platform",
+                "creative.notifications.context_processors.notifications",
             ],
         },
     },

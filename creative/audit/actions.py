@@ -76,6 +76,12 @@ LABELS = {
     "event.attendees_written": _("message envoyé aux inscrits"),
     "events.registration_cancelled_by_organiser": _("inscription annulée par l'organisation"),
     "events.calendar_token_renewed": _("adresse du calendrier personnel renouvelée"),
+    "letters.issue.composed": _("lettre composée"),
+    "letters.issue.edited": _("lettre modifiée"),
+    "letters.issue.scheduled": _("envoi de la lettre programmé"),
+    "letters.issue.sent": _("lettre mise en envoi"),
+    "letters.issue.test_sent": _("lettre de test envoyée"),
+    "letters.subscriber.bouncing": _("adresse abonnée en échec"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -99,6 +105,7 @@ GROUPS = {
     "reuse": _("Essaimage"),
     "event": _("Agenda"),
     "events": _("Agenda"),
+    "letters": _("Lettre de la semaine"),
 }
 
 

@@ -45,6 +45,9 @@ def announce(comment):
     kind = targets.for_object(target)
     if kind is None or not kind.is_public(target):
         return 0
+    from creative.notifications import sources as notifications
+
+    notifications.comment_published(comment)  # the followers of a fiche, in the site and their digest
     commenter_id = comment.author_id
     recipients = {}
     for user in kind.authors(target):

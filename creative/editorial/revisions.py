@@ -294,6 +294,9 @@ def save_edit(innovation, user, data, *, base_number, summary="", kind=Revision.
             )
             Innovation.objects.filter(pk=fiche.pk).update(revision_number=number)
             record(user, "revision.saved", fiche, number=number, summary=summary[:300])
+            from creative.notifications import sources as notifications
+
+            notifications.revision_saved(fiche, revision, user)
         else:
             # One proposal per person: a new one replaces the previous, which stays in the history.
             _supersede_pending(fiche, author)

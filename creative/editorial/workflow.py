@@ -133,12 +133,16 @@ def publish(innovation, editor, message=""):
         fiche.rejection_reason = ""
         fiche.published_at = fiche.published_at or timezone.now()
 
-    return _transition(
+    published = _transition(
         innovation, editor, allowed_from=(State.SUBMITTED, State.CHANGES_REQUESTED),
         refused=_("Seule une fiche soumise à relecture peut être publiée."),
         to=State.PUBLISHED, action="innovation.published", kind=ReviewMessage.Kind.PUBLISHED, body=message,
         mail=(authors_of, "editorial_published"), prepare=prepare, then=promote_trusted_authors,
     )
+    from creative.notifications import sources as notifications
+
+    notifications.innovation_published(published, editor)
+    return published
 
 
 def reject(innovation, editor, reason):
@@ -197,6 +201,9 @@ def comment(innovation, user, body):
         else:
             others = authors_of(innovation)
         _mail([u for u in others if u.pk != user.pk], "editorial_comment", innovation, actor=user, message=body)
+        from creative.notifications import sources as notifications
+
+        notifications.review_message(message, mailed=[u for u in others if u.is_active and u.email])
     return message
 
 

@@ -160,6 +160,9 @@ def declare(original, derived, user, *, kind, adapted="", started_year=None):
                    status=link.status)
             if not self_confirmed:
                 mail_each(carriers_of(original), "reuse_declared", _mail_context(link, user), exclude=[user])
+            from creative.notifications import sources as notifications
+
+            notifications.reproduction_declared(link, user)
     except IntegrityError as error:  # declared twice at the same moment
         raise LinkRefused(_("« %(derived)s » est déjà liée à cette fiche.") % {"derived": derived.title}) from error
     return link
