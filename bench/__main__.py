@@ -28,7 +28,15 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario (default: 30)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of the same size")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the corpus (default: 1)")
-    parser.add_argument("--only", default="", help="measure only scenarios whose name contains this text")
+    parser.add_argument(
+        "--only", default="",
+        help="measure only scenarios whose name contains this text; --only letters runs only the weekly "
+             "letter case (no fiche corpus needed)",
+    )
+    parser.add_argument(
+        "--subscribers", type=int, default=100_000,
+        help="subscribers of the weekly letter case (default: 100000; 0 skips the case)",
+    )
     parser.add_argument("--explain", action="store_true",
                         help="print the plan of the slowest queries of every row that misses its target")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
@@ -37,8 +45,8 @@ def parse_args(argv=None):
         help="seconds, in all, to spend waiting for other processes to leave the CPUs before rows (default: 120)",
     )
     args = parser.parse_args(argv)
-    if args.fiches < 1 or args.repeat < 1:
-        parser.error("--fiches and --repeat must be positive")
+    if args.fiches < 1 or args.repeat < 1 or args.subscribers < 0:
+        parser.error("--fiches and --repeat must be positive, --subscribers not negative")
     return args
 
 
@@ -141,10 +149,20 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection
 
-    from . import corpus, measure, report
+    from . import corpus, letters, measure, report
 
     print(f"Database: {connection.vendor} ({database_name(args.database_url)})")
     call_command("migrate", verbosity=0, interactive=False)
+    only = args.only.lower()
+    run_letters = args.subscribers > 0 and only in letters.NAME.lower()
+    if only and run_letters:
+        # The letter case alone: territories and subscribers, no fiche corpus, no page scenarios.
+        from creative.territories.models import Territory
+
+        if not Territory.objects.communes().exists():
+            call_command("load_territories", verbosity=0)
+        letters.run(args.subscribers, seed=args.seed)
+        return
     generated_in = None
     if args.reuse and corpus_ready(args.fiches):
         print(f"Reusing the existing corpus of {args.fiches:,} fiches.")
@@ -175,6 +193,9 @@ def main(argv=None):
     results = measure.run(scenarios, args.repeat, wait=measure.QuietWaiter(args.quiet_wait))
     print()
     print(report.table(results))
+    if run_letters:
+        print()
+        print(letters.table(letters.run(args.subscribers, seed=args.seed)))
 
     if args.explain:
         for r in results:

@@ -125,3 +125,73 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, profile=None)
     display_name = factory.Sequence(lambda n: f"Camille {n}")
+
+
+# --- The weekly letter (creative.letters): delivery helpers' factories ---------------------------
+
+
+def _letter_now(days_ago=0):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(days=days_ago)
+
+
+class LetterSubscriberFactory(factory.django.DjangoModelFactory):
+    """An ACTIVE (confirmed) subscriber of the weekly letter; ``territories``/``themes``: lists."""
+
+    class Meta:
+        model = "letters.Subscriber"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"abonne{n}@exemple-lettre.fr")
+    state = "active"
+    consent_text = "J'accepte de recevoir la lettre de la semaine."
+    consent_at = factory.LazyFunction(_letter_now)
+    confirmed_at = factory.SelfAttribute("consent_at")
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.territories.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class LetterIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "letters.Issue"
+
+    number = factory.Sequence(lambda n: n + 1)
+    subject = factory.Sequence(lambda n: f"La lettre de la semaine n° {n + 1}")
+    period_start = factory.LazyFunction(lambda: _letter_now(7))
+    period_end = factory.LazyFunction(_letter_now)
+
+
+class LetterItemFactory(factory.django.DjangoModelFactory):
+    """An item of a letter; ``territories``/``themes``: lists (none: for everybody)."""
+
+    class Meta:
+        model = "letters.IssueItem"
+        skip_postgeneration_save = True
+
+    issue = factory.SubFactory(LetterIssueFactory)
+    kind = "innovation"
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Initiative n° {n}")
+    summary = "Une initiative du territoire."
+    url = factory.Sequence(lambda n: f"/fiches/initiative-{n}/")
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.territories.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
