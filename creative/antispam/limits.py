@@ -38,6 +38,9 @@ DEFAULT_RATE_LIMITS = {
     # Subscribing to the weekly letter (each mails a confirmation link): room for a library or a
     # tiers-lieu signing up a few people from one address.
     "letter_subscribe": "10/h/ip,30/d/ip",
+    # Editing a letter (each reorder or removal is a POST) and mailing oneself a test of it.
+    "letter_edit": "300/h/user",
+    "letter_test": "20/h/user",
 }
 
 _RULE = re.compile(r"^(?P<amount>\d+)/(?P<count>\d*)(?P<unit>[smhd])(?:/(?P<per>[a-z]+))?$")

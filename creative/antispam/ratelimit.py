@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "report": gettext_lazy("Vous avez fait beaucoup de signalements en peu de temps."),
     "contact": gettext_lazy("Vous avez écrit beaucoup de messages de contact en peu de temps."),
     "registration": gettext_lazy("Vous avez fait beaucoup d'inscriptions à des événements en peu de temps."),
+    "letter_edit": gettext_lazy("Vous avez modifié la lettre beaucoup de fois en peu de temps."),
+    "letter_test": gettext_lazy("Vous vous êtes envoyé beaucoup de lettres de test en peu de temps."),
     "letter_subscribe": gettext_lazy("Beaucoup d'abonnements à la lettre ont été demandés depuis votre connexion."),
 }
 

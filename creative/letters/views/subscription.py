@@ -27,6 +27,7 @@ from .. import subscriptions, tokens
 from ..forms import PreferencesForm, SubscribeForm
 from ..models import Subscriber
 
+
 def _choices(subscriber):
     territories = sorted(subscriber.territories.all(), key=subscriptions.territory_order)
     return {"territories": territories, "themes": list(subscriber.themes.all())}

@@ -9,6 +9,7 @@ from creative.accounts.models import EditorScope, Profile
 from creative.accounts.roles import Role, grant
 from creative.events.demo import load_events_demo
 from creative.innovations.demo import DemoDataError, load_demo
+from creative.letters.demo import load_letters_demo
 from creative.network.demo import load_network_demo
 from creative.territories.models import Territory
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
     help = (
         "Load (or refresh) the demo fiches, demo accounts (administrator, editor, contributor) and the demo "
         "network (people, organisations, teams, ambassadors, calls for help, reproductions) and the demo agenda "
-        "(events, a series, registrations with a waiting list). Idempotent."
+        "(events, a series, registrations with a waiting list) and the demo letters (past letters, a draft, "
+        "subscribers). Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -66,6 +68,16 @@ class Command(BaseCommand):
                 f"Demo events: {events['events']} events ({events['upcoming']} upcoming, {events['past']} past), "
                 f"{events['series']} series, {events['registrations']} registrations "
                 f"({events['created']} created, {events['updated']} updated)."
+            )
+        )
+        try:
+            letters = load_letters_demo()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo letters: {letters['letters']} letters ({letters['sent']} sent, {letters['drafts']} draft), "
+                f"{letters['subscribers']} subscribers ({letters['created']} created, {letters['updated']} updated)."
             )
         )
         if not no_admin:

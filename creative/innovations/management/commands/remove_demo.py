@@ -2,17 +2,20 @@ from django.core.management.base import BaseCommand
 
 from creative.events.demo import remove_events_demo
 from creative.innovations.demo import remove_demo
+from creative.letters.demo import remove_letters_demo
 from creative.network.demo import remove_network_demo
 
 
 class Command(BaseCommand):
     help = (
         "Delete every demo fiche (is_demo=True) and the demo network (demo people, organisations, teams, "
-        "ambassadors, calls for help, reproductions) and the demo events (with their registrations and series). "
+        "ambassadors, calls for help, reproductions), the demo events (with their registrations and series) and the "
+        "demo letters and subscribers. "
         "Real contributions and the demo accounts are untouched."
     )
 
     def handle(self, **options):
+        letters = remove_letters_demo()
         # The demo events first: they hang on the demo people, organisations and fiches.
         events = remove_events_demo()
         network = remove_network_demo()
@@ -29,5 +32,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo events removed: {events['events']} events, {events['series']} series, "
                 f"{events['registrations']} registrations."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo letters removed: {letters['letters']} letters, {letters['subscribers']} subscribers."
             )
         )
