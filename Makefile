@@ -35,11 +35,13 @@ setup: install
 	$(DEV_ENV) $(PY) manage.py load_territories
 	$(DEV_ENV) $(PY) manage.py load_demo
 
-# The background worker (tasks such as mail) runs beside the server and stops with it.
+# The background worker (tasks such as mail) and the letter worker (the weekly letter's outbox)
+# run beside the server and stop with it.
 run: setup
-	@echo "Brest Créative on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@echo "Brest Créative on http://127.0.0.1:$(PORT)/ with its background workers (Ctrl-C stops all)"
 	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(DEV_ENV) $(PY) manage.py send_letters & letters=$$!; \
+	trap 'kill $$worker $$letters 2>/dev/null; wait $$worker $$letters 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Two processes by default (files stay together: browser tests share a live server per process);

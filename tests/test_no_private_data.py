@@ -33,6 +33,7 @@ ADDRESSES = {
 CONTACT = "contact.porteur-prive@exemple-confidentiel.fr"
 INVITED = "invitee.privee@exemple-confidentiel.fr"
 GUEST = "invitee.atelier-privee@exemple-confidentiel.fr"  # registered to an event as a guest
+SUBSCRIBER = "abonnee.lettre-privee@exemple-confidentiel.fr"  # subscribed to the weekly letter
 
 
 def secrets_of(*addresses):
@@ -140,7 +141,20 @@ def network_around(fiche, people):
                                 email=ADDRESSES["coauthor"], status=Registration.Status.CONFIRMED)
     Registration.objects.create(event=event, name="Invitée", email=GUEST, status=Registration.Status.WAITING,
                                 waiting_since=timezone.now())
-    return {"organisation": organisation, "ambassador": ambassador, "event": event}
+    # The weekly letter: a sent issue about the fiche, a subscriber, and her outbox row.
+    from creative.letters.models import Delivery, Issue
+    from creative.notifications.models import Follow, Notification
+    from tests.factories import LetterIssueFactory, LetterItemFactory, LetterSubscriberFactory
+
+    letter = LetterIssueFactory(number=1, state=Issue.State.SENT, sent_at=timezone.now(), editorial="Bonne lecture.")
+    LetterItemFactory(issue=letter, title=fiche.title, url=fiche.get_absolute_url())
+    subscriber = LetterSubscriberFactory(email=SUBSCRIBER)
+    Delivery.objects.create(issue=letter, subscriber=subscriber, state=Delivery.State.SENT, sent_at=timezone.now())
+    # Follows and a notification: who follows whom is nobody else's business either.
+    Follow.objects.create(user=people["contributor"], target="innovation", innovation=fiche)
+    Notification.objects.create(recipient=people["author"], kind=Notification.Kind.COMMENT, key="leak-test",
+                                text="Un commentaire sur votre fiche", url=fiche.get_absolute_url())
+    return {"organisation": organisation, "ambassador": ambassador, "event": event, "letter": letter}
 
 
 def listed_pages(fiche):
@@ -166,6 +180,7 @@ def listed_pages(fiche):
         reverse("network:people") + "?territoire=brest",
         reverse("events:event_ics", args=[fiche.events.get().slug]),
         reverse("events:theme_feed", args=["numerique"]), reverse("events:territory_feed", args=["brest"]),
+        reverse("letters:issue", args=[1]), reverse("letters:feed"), reverse("letters:feed_rss"),
     ]
 
 
@@ -214,7 +229,8 @@ def test_a_visitor_sees_no_email_address(world):
     assert "Association Répare" in bodies[world["organisation"].get_absolute_url()]
     assert "Atelier réparation" in bodies[world["event"].get_absolute_url()]
     assert reverse("contact:ambassador", args=[world["ambassador"].pk]) in bodies
-    secrets = secrets_of(*ADDRESSES.values(), CONTACT, INVITED, GUEST)
+    assert "Bonne lecture." in bodies[reverse("letters:issue", args=[1])]
+    secrets = secrets_of(*ADDRESSES.values(), CONTACT, INVITED, GUEST, SUBSCRIBER)
     assert not leaks(bodies, secrets)
 
 
@@ -224,7 +240,7 @@ def test_another_contributor_sees_no_one_elses_address(world):
     bodies = crawl(reader, world)
     assert "Léa Lectrice" in bodies["/"]  # signed in: her name in the header
     others = [address for role, address in ADDRESSES.items() if role != "reader"]
-    assert not leaks(bodies, secrets_of(*others, CONTACT, INVITED, GUEST))
+    assert not leaks(bodies, secrets_of(*others, CONTACT, INVITED, GUEST, SUBSCRIBER))
 
 
 def test_the_admin_login_and_the_fiche_json_ld_keep_addresses_out(world):

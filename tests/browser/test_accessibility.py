@@ -15,6 +15,8 @@ PAGES = [
     ("map", "/carte/", True),
     ("territory", "/territoires/pays-de-brest/", True),
     ("not-found", "/cette-page-n-existe-pas/", False),
+    ("letter subscription", "/lettre/abonnement/", False),
+    ("letter archive", "/lettre/", False),
 ]
 
 _axe = Axe()

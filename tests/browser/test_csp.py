@@ -23,7 +23,17 @@ from creative.editorial import revisions, workflow
 from creative.editorial.models import CoauthorInvitation
 from creative.editorial.views.editor import invitation_token
 from creative.innovations.models import Authorship, Innovation, Place
-from tests.factories import InnovationFactory, UserFactory, commune
+from creative.letters.models import Issue, Subscriber
+from creative.letters.tokens import confirm_token, subscriber_token
+from creative.notifications.models import Notification
+from tests.factories import (
+    InnovationFactory,
+    LetterIssueFactory,
+    LetterItemFactory,
+    LetterSubscriberFactory,
+    UserFactory,
+    commune,
+)
 from tests.test_no_private_data import parameterless_url_names
 
 from .conftest import PRECISE_TITLE
@@ -44,6 +54,11 @@ NOT_PAGES = {
     "robots_txt": "plain text",
     "editorial:preview": "POST only: the live preview of the editor's steps, which are crawled",
     "events:feed": "iCalendar, not a page (parsed in creative/events/tests/test_feeds.py)",
+    "letters:feed": "Atom, not a page (parsed in creative/letters/tests/test_archive.py)",
+    "letters:feed_rss": "RSS, not a page (parsed in creative/letters/tests/test_archive.py)",
+    "letters:bounce_webhook": "JSON POST for a mail provider (creative/letters/tests/test_bounces.py)",
+    "letters:compose": "POST only: the « Composer maintenant » button of the editors' page, which is crawled",
+    "notifications:read_all": "POST only: the « Tout marquer comme lu » button of the notifications page, crawled",
 }
 # Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
 NOT_OURS = ("admin:",)
@@ -114,8 +129,17 @@ def network_of(editor, published, fiches):
     save_event(event, innovations=[published])
     Registration.objects.create(event=event, name="Léa Lectrice", email="lea@example.org",
                                 status=Registration.Status.CONFIRMED)
+    sent = LetterIssueFactory(state=Issue.State.SENT, sent_at=timezone.now(), editorial="Bonne *lecture*.")
+    LetterItemFactory(issue=sent, title=published.title, url=published.get_absolute_url())
+    draft_letter = LetterIssueFactory(editorial="À **relire**.")
+    LetterItemFactory(issue=draft_letter, kind="event", title=event.title, url=event.get_absolute_url())
+    subscriber = LetterSubscriberFactory()
+    pending = LetterSubscriberFactory(state=Subscriber.State.PENDING, confirmation_sent_at=timezone.now())
+    Notification.objects.create(recipient=editor, kind=Notification.Kind.COMMENT, key="csp-crawl",
+                                text="Un commentaire sur votre fiche", url=published.get_absolute_url())
     return {"organisation": organisation, "ambassador": ambassador, "call": call, "reproduction": reproduction,
-            "event": event}
+            "event": event, "sent_letter": sent, "draft_letter": draft_letter, "subscriber": subscriber,
+            "pending_subscriber": pending}
 
 
 def visitor_pages(site):
@@ -144,6 +168,11 @@ def visitor_pages(site):
         reverse("contact:ambassador", args=[site["ambassador"].pk]),
         reverse("events:agenda"), reverse("events:agenda_map"), reverse("events:past"),
         site["event"].get_absolute_url(),
+        # The weekly letter: archive, subscription and a subscriber's signed links.
+        reverse("letters:archive"), site["sent_letter"].get_absolute_url(), reverse("letters:subscribe"),
+        reverse("letters:subscribe_done"), reverse("letters:confirm", args=[confirm_token(site["pending_subscriber"])]),
+        reverse("letters:preferences", args=[subscriber_token(site["subscriber"])]),
+        reverse("letters:unsubscribe", args=[subscriber_token(site["subscriber"])]),
         # Pages for signed-in people: a visitor is sent to the login page, which is checked again.
         reverse("editorial:my_fiches"), reverse("accounts:profile_edit"),
     ]
@@ -178,6 +207,10 @@ def editor_pages(site):
         reverse("events:propose"), reverse("events:review_queue"), site["event"].get_absolute_url(),
         reverse("events:edit", args=[site["event"].slug]), reverse("events:attendees", args=[site["event"].slug]),
         reverse("events:write", args=[site["event"].slug]), reverse("events:calendar_token"),
+        reverse("letters:manage"), reverse("letters:edit", args=[site["draft_letter"].number]),
+        reverse("letters:preview", args=[site["draft_letter"].number]),
+        reverse("letters:send", args=[site["draft_letter"].number]),
+        reverse("notifications:list"), reverse("notifications:follows"), reverse("notifications:preferences"),
         reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
         reverse("admin:innovations_innovation_change", args=[fiche.pk]),
     ]
