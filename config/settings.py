@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "creative.events",
     "creative.letters",
     "creative.notifications",
+    "creative.magazine",
+    "creative.stats",
+    "creative.observatory",
     "allauth",
     "allauth.account",
 ]

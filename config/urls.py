@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("creative.events.urls")),
     path("", include("creative.letters.urls")),
     path("", include("creative.notifications.urls")),
+    path("", include("creative.magazine.urls")),
+    path("", include("creative.observatory.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
