@@ -72,6 +72,13 @@ LETTERS_RATE_PER_SECOND = env_int("LETTERS_RATE_PER_SECOND", 10, minimum=1)
 LETTERS_MAX_ATTEMPTS = env_int("LETTERS_MAX_ATTEMPTS", 5, minimum=1)
 LETTERS_BOUNCE_LIMIT = env_int("LETTERS_BOUNCE_LIMIT", 3, minimum=1)
 LETTERS_BOUNCE_WEBHOOK_SECRET = env_secret("LETTERS_BOUNCE_WEBHOOK_SECRET", "")
+# Statistics without tracking (creative/stats/counting.py): page views are counted on the server,
+# once per visitor, page and day (a daily-salted hash, no cookie); STATS_ENABLED=0 switches it off.
+# Views are buffered in memory and written in one batch every STATS_FLUSH_EVERY views or
+# STATS_FLUSH_SECONDS seconds: a crashed process loses at most that many views.
+STATS_ENABLED = env_bool("STATS_ENABLED", default=True)
+STATS_FLUSH_EVERY = env_int("STATS_FLUSH_EVERY", 50, minimum=1)
+STATS_FLUSH_SECONDS = env_int("STATS_FLUSH_SECONDS", 10, minimum=0)
 
 # --- Applications ---------------------------------------------------------------------
 

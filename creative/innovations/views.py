@@ -156,6 +156,10 @@ def innovation_list(request):
     paginator.count = facets["total"]
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_snippets(list(page.object_list), filters.query)
+    if filters.query and not facets["total"] and not request.GET.get("page"):
+        from creative.stats.search import record_miss
+
+        record_miss(filters.query.text, filters.territory, request=request)
     context = {
         "filters": filters,
         "facets": facets,
@@ -222,7 +226,12 @@ def innovation_detail(request, slug):
     context["page_url"] = page_url
     context["attribution"] = attribution_text(innovation, page_url, authors, contributors)
     context["jsonld"] = json_ld(innovation, page_url, places, context["themes"], authors, contributors)
-    return render(request, "innovations/detail.html", context)
+    response = render(request, "innovations/detail.html", context)
+    if innovation.is_published:
+        from creative.stats.counting import count_view
+
+        count_view(request, "innovation", innovation.pk)
+    return response
 
 
 def edit_links(user, innovation):

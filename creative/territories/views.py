@@ -76,7 +76,11 @@ def territory_detail(request, slug):
             "bounds": territory.bounds,
         },
     }
-    return render(request, "territories/detail.html", context)
+    response = render(request, "territories/detail.html", context)
+    from creative.stats.counting import count_view
+
+    count_view(request, "territory", territory.pk)
+    return response
 
 
 @require_GET

@@ -327,7 +327,12 @@ def detail(request, slug):
         }] if point else [],
         "jsonld": json_ld(event, page_url, organiser_list, seats),
     }
-    return render(request, "events/detail.html", context)
+    response = render(request, "events/detail.html", context)
+    if event.is_public:
+        from creative.stats.counting import count_view
+
+        count_view(request, "event", event.pk)
+    return response
 
 
 urlpatterns = [
