@@ -82,6 +82,19 @@ LABELS = {
     "letters.issue.sent": _("lettre mise en envoi"),
     "letters.issue.test_sent": _("lettre de test envoyée"),
     "letters.subscriber.bouncing": _("adresse abonnée en échec"),
+    "observatory.freshness_requested": _("vérification d'une fiche demandée à ses porteurs"),
+    "magazine.article.created": _("article créé"),
+    "magazine.article.updated": _("article modifié"),
+    "magazine.article.submitted": _("article soumis à relecture"),
+    "magazine.article.withdrawn": _("soumission d'article retirée"),
+    "magazine.article.changes_requested": _("modifications demandées sur un article"),
+    "magazine.article.published": _("article publié"),
+    "magazine.article.scheduled": _("publication d'article programmée"),
+    "magazine.article.unpublished": _("article dépublié"),
+    "magazine.article.archived": _("article archivé"),
+    "magazine.article.reverted": _("article remis en brouillon"),
+    "magazine.article.held": _("article retenu pour modération (spam probable)"),
+    "magazine.article.commented": _("message sur la relecture d'un article"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -106,6 +119,8 @@ GROUPS = {
     "event": _("Agenda"),
     "events": _("Agenda"),
     "letters": _("Lettre de la semaine"),
+    "magazine": _("Magazine"),
+    "observatory": _("Observatoire"),
 }
 
 
