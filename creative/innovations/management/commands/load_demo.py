@@ -10,6 +10,7 @@ from creative.accounts.roles import Role, grant
 from creative.events.demo import load_events_demo
 from creative.innovations.demo import DemoDataError, load_demo
 from creative.letters.demo import load_letters_demo
+from creative.magazine.demo import load_magazine_demo
 from creative.network.demo import load_network_demo
 from creative.territories.models import Territory
 
@@ -71,6 +72,16 @@ class Command(BaseCommand):
             )
         )
         try:
+            magazine = load_magazine_demo()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo magazine: {magazine['articles']} articles, a dossier of {magazine['dossier_fiches']} fiches "
+                f"({magazine['created']} created, {magazine['updated']} updated)."
+            )
+        )
+        try:
             letters = load_letters_demo()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from None
@@ -80,6 +91,13 @@ class Command(BaseCommand):
                 f"{letters['subscribers']} subscribers ({letters['created']} created, {letters['updated']} updated)."
             )
         )
+        # Last: synthetic view counts of every demo object loaded above (creative/stats/demo.py).
+        from creative.stats.demo import load_demo_views
+
+        views = load_demo_views()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo view counts: {views['views']} views of {views['objects']} pages ({views['rows']} day counts)."
+        ))
         if not no_admin:
             self.print_demo_accounts()
 

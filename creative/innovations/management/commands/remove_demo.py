@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from creative.events.demo import remove_events_demo
 from creative.innovations.demo import remove_demo
 from creative.letters.demo import remove_letters_demo
+from creative.magazine.demo import remove_magazine_demo
 from creative.network.demo import remove_network_demo
 
 
@@ -15,7 +16,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
+        from creative.stats.demo import remove_demo_views
+
+        self.stdout.write(self.style.SUCCESS(f"{remove_demo_views()} demo view count(s) removed."))
         letters = remove_letters_demo()
+        # The demo articles before the demo people who sign them and the demo fiches they cite.
+        magazine = remove_magazine_demo()
         # The demo events first: they hang on the demo people, organisations and fiches.
         events = remove_events_demo()
         network = remove_network_demo()
@@ -39,3 +45,4 @@ class Command(BaseCommand):
                 f"Demo letters removed: {letters['letters']} letters, {letters['subscribers']} subscribers."
             )
         )
+        self.stdout.write(self.style.SUCCESS(f"Demo articles removed: {magazine['articles']}."))
