@@ -6,6 +6,9 @@ the database is SQLite unless DATABASE_URL points at PostgreSQL (CI runs both).
 
 import pytest
 
+# Real-browser fixtures for every test folder (tests/browser/ and the apps' browser tests).
+from tests.browser_env import browser_page, browser_type_launch_args, offline  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

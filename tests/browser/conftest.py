@@ -3,42 +3,18 @@
 Chromium comes from the system (CHROMIUM_PATH, default /usr/bin/chromium), not from
 `playwright install`. Without it the tests are skipped locally (with a notice at the
 end of the run) and fail on CI (CI=true; pytest reports them as errors at set-up),
-so a broken CI image cannot silently pass. The browser never leaves
-localhost: map tiles are answered with a 1x1 PNG and any other request is aborted.
+so a broken CI image cannot silently pass. The browser never leaves localhost: the shared
+machinery (system Chromium, offline routes, sign-in) is in tests/browser_env.py.
 """
 
-import os
-import re
-import struct
-import zlib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+from tests.browser_env import MISSING_MESSAGE, chromium_available, on_ci
+
 HERE = Path(__file__).parent
-MISSING_MESSAGE = f"Chromium not found at {CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)"
-# HTTP(S) requests to anything but the live server (which listens on localhost).
-EXTERNAL_URL = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1|\[::1\])(:\d+)?/)")
-
-
-def chromium_available():
-    return os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)
-
-
-def on_ci():
-    return os.environ.get("CI") == "true"
 
 
 def _in_this_folder(item):
@@ -74,11 +50,6 @@ def _require_chromium():
         pytest.fail(MISSING_MESSAGE, pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
-
-
 # The project's own static files (css/site.css, js/*.js): without them the site renders
 # unstyled and the maps never start (checked by test_map.py).
 PROJECT_STATIC = settings.BASE_DIR / "static"
@@ -100,45 +71,6 @@ def browser_context_args(browser_context_args, live_server):
 
 
 # --- Network --------------------------------------------------------------------------------------
-
-
-def _png_1x1():
-    """A valid 1x1 transparent PNG, built here rather than stored as a binary file."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1x1, 8-bit RGBA
-    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")  # filter byte + one transparent pixel
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-TILE_PNG = _png_1x1()
-
-
-def tile_pattern():
-    """Glob for the configured tile server, e.g. "https://tile.openstreetmap.org/**"."""
-    parts = urlsplit(settings.MAP_TILE_URL.replace("{s}", "*"))
-    return f"{parts.scheme}://{parts.netloc}/**"
-
-
-@pytest.fixture
-def offline():
-    """Route a browser context: tiles get a 1x1 PNG, any other external request is aborted."""
-
-    def install(context):
-        context.external_requests = []
-
-        def abort(route):
-            context.external_requests.append(route.request.url)
-            route.abort()
-
-        # The last route registered wins: the tile route goes after the catch-all.
-        context.route(EXTERNAL_URL, abort)
-        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
-        return context
-
-    return install
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import resolve, reverse
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -26,6 +24,7 @@ from creative.innovations.models import Authorship, Innovation, Place
 from creative.letters.models import Issue, Subscriber
 from creative.letters.tokens import confirm_token, subscriber_token
 from creative.notifications.models import Notification
+from tests.browser_env import sign_in
 from tests.factories import (
     InnovationFactory,
     LetterIssueFactory,
@@ -214,14 +213,6 @@ def editor_pages(site):
         reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
         reverse("admin:innovations_innovation_change", args=[fiche.pk]),
     ]
-
-
-def sign_in(context, user, live_server):
-    """Give the browser a session of `user` (as if they had logged in)."""
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME]
-                          .value, "url": live_server.url}])
 
 
 def violations_on(page, url, console):

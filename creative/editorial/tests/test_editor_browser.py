@@ -7,36 +7,16 @@ Chromium, a failure on CI). The person is signed in by handing the browser a ses
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from creative.innovations.models import Authorship, Innovation
-from tests.browser.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    EXTERNAL_URL,
-    MISSING_MESSAGE,
-    TILE_PNG,
-    chromium_available,
-    on_ci,
-    tile_pattern,
-)
+from tests.browser_env import browser_module_marks, sign_in
 from tests.factories import InnovationFactory, UserFactory
 
 from .test_editor import edit_url
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not chromium_available() and not on_ci(), reason=MISSING_MESSAGE),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
+pytestmark = browser_module_marks()
 
 
 @pytest.fixture
@@ -53,20 +33,9 @@ def draft(camille):
 
 
 @pytest.fixture
-def page(new_context, live_server, camille):
-    context = new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.route(EXTERNAL_URL, lambda route: route.abort())
-    context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
-    client = Client()
-    client.force_login(camille)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
+def page(browser_page, live_server, camille):
+    sign_in(browser_page.context, camille, live_server)
+    return browser_page
 
 
 def save_button(page):

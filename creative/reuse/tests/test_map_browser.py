@@ -6,49 +6,21 @@ Chromium, a failure on CI).
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from creative.calls.models import CallForHelp
 from creative.reuse.models import Reproduction
-from tests.browser.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    EXTERNAL_URL,
-    MISSING_MESSAGE,
-    TILE_PNG,
-    chromium_available,
-    on_ci,
-    tile_pattern,
-)
+from tests.browser_env import browser_module_marks, sign_in
 
 from .helpers import authored
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not chromium_available() and not on_ci(), reason=MISSING_MESSAGE),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
+pytestmark = browser_module_marks()
 
 
 @pytest.fixture
-def page(new_context, live_server):
-    context = new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.route(EXTERNAL_URL, lambda route: route.abort())
-    context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
+def page(browser_page):
+    return browser_page
 
 
 def test_the_map_draws_the_original_its_descendants_and_the_lines(page, original, mine, declarer, link):
@@ -73,10 +45,7 @@ def test_no_serious_accessibility_problem_on_the_reuse_and_calls_pages(page, liv
                                                                        link, original_author):
     call = CallForHelp.objects.create(innovation=original, kind="volunteers", title="Deux bénévoles",
                                       description="Le **samedi**.")
-    client = Client()
-    client.force_login(original_author)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    sign_in(page.context, original_author, live_server)
     axe = Axe()
     paths = [original.get_absolute_url(), mine.get_absolute_url(), reverse("calls:list"),
              reverse("calls:manage", args=[original.pk]), reverse("calls:edit", args=[call.pk]),
