@@ -119,3 +119,44 @@ def browser_page(new_context, live_server, offline):
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     return page
+
+
+# --- Accessibility (axe-core) and Content-Security-Policy violations -------------------------------
+
+AXE_BLOCKING = frozenset({"serious", "critical"})
+_axe = None
+
+
+def blocking_violations(page):
+    """The serious and critical axe-core violations of the page as it is now."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    return [v for v in _axe.run(page).response["violations"] if v["impact"] in AXE_BLOCKING]
+
+
+def describe_violations(violations):
+    """One line per violation and up to ten offending elements, with axe's help link."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
+        for node in v["nodes"][:10]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, what):
+    blocking = blocking_violations(page)
+    assert not blocking, f"{what}:\n{describe_violations(blocking)}"
+
+
+# Added with page.add_init_script: every CSP violation of the page lands in window.__cspViolations.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push([event.effectiveDirective, event.blockedURI, event.sourceFile, event.lineNumber,
+                               event.sample].join(" | "));
+});
+"""

@@ -12,3 +12,8 @@ class MagazineConfig(AppConfig):
 
         # Also after a test-database flush, so transactional tests find the default categories.
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="creative.magazine.seed")
+
+        from .integrations import register_integrations
+
+        # Reports and moderation, comments, and the weekly letter's "article" items.
+        register_integrations()

@@ -4,8 +4,8 @@ from django.conf import settings
 
 from creative.innovations.models import Licence
 
-# Articles are published under the same licence as the fiches by default.
-LICENCE = getattr(settings, "MAGAZINE_LICENCE", Licence.CC_BY_SA_4)
+# Articles are published under the platform's licence, as the fiches are by default.
+LICENCE = Licence.CC_BY_SA_4
 
 
 def licence_url():

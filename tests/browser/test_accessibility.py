@@ -1,11 +1,11 @@
 """Accessibility: axe finds no serious or critical violation on the main pages; keyboard basics work."""
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser_env import blocking_violations, describe_violations
 
 from .conftest import PRECISE_TITLE
 
-BLOCKING = {"serious", "critical"}
 # (name, path or a callable of the fiches giving it, whether the page draws a map from the JSON endpoint)
 PAGES = [
     ("home", "/", True),
@@ -19,16 +19,6 @@ PAGES = [
     ("letter archive", "/lettre/", False),
 ]
 
-_axe = Axe()
-
-
-def describe(violations):
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
-        for node in v["nodes"][:10]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
-    return "\n".join(lines)
 
 
 def test_no_serious_axe_violation_on_main_pages(page, fiches):
@@ -45,10 +35,9 @@ def test_no_serious_axe_violation_on_main_pages(page, fiches):
             expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
         if name == "fiche":
             expect(page.locator("#fiche-map .leaflet-marker-icon").first).to_be_visible()
-        violations = _axe.run(page).response["violations"]
-        blocking = [v for v in violations if v["impact"] in BLOCKING]
+        blocking = blocking_violations(page)
         if blocking:
-            problems[url] = describe(blocking)
+            problems[url] = describe_violations(blocking)
     report = "\n".join(f"{url}:\n{text}" for url, text in problems.items())
     if report:
         print(report)

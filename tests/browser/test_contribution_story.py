@@ -10,11 +10,11 @@ review pages on the way.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from creative.accounts.roles import Role
 from creative.innovations.models import Innovation
+from tests.browser_env import assert_accessible
 from tests.factories import UserFactory
 from tests.smtp import SMTPTestServer
 from tests.worker import run_tasks
@@ -25,8 +25,6 @@ AUTHOR_EMAIL = "nolwenn@example.org"
 PASSWORD = "un mot de passe solide 2026"
 EDITOR_EMAIL = "accompagnement@example.org"
 
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
 
 
 @pytest.fixture
@@ -66,12 +64,6 @@ def link_in(mail, pattern):
     return found.group(0)
 
 
-def assert_accessible(page, what):
-    results = _axe.run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, f"{what}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}" for v in blocking
-    )
 
 
 def log_in(page, email):

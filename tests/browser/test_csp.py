@@ -23,8 +23,11 @@ from creative.editorial.views.editor import invitation_token
 from creative.innovations.models import Authorship, Innovation, Place
 from creative.letters.models import Issue, Subscriber
 from creative.letters.tokens import confirm_token, subscriber_token
+from creative.magazine import editing
+from creative.magazine import workflow as magazine_workflow
+from creative.magazine.models import Article, Category
 from creative.notifications.models import Notification
-from tests.browser_env import sign_in
+from tests.browser_env import RECORD_CSP_VIOLATIONS, sign_in
 from tests.factories import (
     InnovationFactory,
     LetterIssueFactory,
@@ -37,13 +40,6 @@ from tests.test_no_private_data import parameterless_url_names
 
 from .conftest import PRECISE_TITLE
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push([event.effectiveDirective, event.blockedURI, event.sourceFile, event.lineNumber,
-                               event.sample].join(" | "));
-});
-"""
 CSP_MESSAGE = re.compile(r"content.security.policy", re.IGNORECASE)
 
 # Named pages without parameters that are not loaded as pages, and why.
@@ -58,6 +54,9 @@ NOT_PAGES = {
     "letters:bounce_webhook": "JSON POST for a mail provider (creative/letters/tests/test_bounces.py)",
     "letters:compose": "POST only: the « Composer maintenant » button of the editors' page, which is crawled",
     "notifications:read_all": "POST only: the « Tout marquer comme lu » button of the notifications page, crawled",
+    "magazine:feed": "Atom, not a page (parsed in creative/magazine/tests/test_feeds.py)",
+    "magazine:feed_rss": "RSS, not a page (parsed in creative/magazine/tests/test_feeds.py)",
+    "observatory:coverage_points": "JSON fetched by the observatory's coverage map, which is crawled",
 }
 # Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
 NOT_OURS = ("admin:",)
@@ -136,9 +135,17 @@ def network_of(editor, published, fiches):
     pending = LetterSubscriberFactory(state=Subscriber.State.PENDING, confirmation_sent_at=timezone.now())
     Notification.objects.create(recipient=editor, kind=Notification.Kind.COMMENT, key="csp-crawl",
                                 text="Un commentaire sur votre fiche", url=published.get_absolute_url())
+    category = Category.objects.get(slug="dossier")
+    article = Article.objects.create(title="Vingt-cinq innovations du pays de Brest", lead="Un tour du territoire.",
+                                     body="Des *initiatives* à **reproduire**.", category=category, is_dossier=True)
+    editing.save_article(article, editor, fiches=[published, other], authors=[editor], summary="Première version")
+    magazine_workflow.publish(article, editor)
+    draft_article = Article.objects.create(title="Portrait d'une porteuse", lead="En cours d'écriture.",
+                                           category=Category.objects.get(slug="portrait"), created_by=editor)
+    editing.save_article(draft_article, editor, authors=[editor])
     return {"organisation": organisation, "ambassador": ambassador, "call": call, "reproduction": reproduction,
             "event": event, "sent_letter": sent, "draft_letter": draft_letter, "subscriber": subscriber,
-            "pending_subscriber": pending}
+            "pending_subscriber": pending, "article": article, "draft_article": draft_article}
 
 
 def visitor_pages(site):
@@ -172,6 +179,11 @@ def visitor_pages(site):
         reverse("letters:subscribe_done"), reverse("letters:confirm", args=[confirm_token(site["pending_subscriber"])]),
         reverse("letters:preferences", args=[subscriber_token(site["subscriber"])]),
         reverse("letters:unsubscribe", args=[subscriber_token(site["subscriber"])]),
+        # The magazine and the observatory.
+        reverse("magazine:index"), reverse("magazine:category", args=["dossier"]),
+        reverse("magazine:author", args=[site["editor"].profile.slug]),
+        reverse("magazine:month", args=[site["article"].published_at.year, site["article"].published_at.month]),
+        site["article"].get_absolute_url(), reverse("observatory:index"), reverse("observatory:most_read"),
         # Pages for signed-in people: a visitor is sent to the login page, which is checked again.
         reverse("editorial:my_fiches"), reverse("accounts:profile_edit"),
     ]
@@ -210,6 +222,11 @@ def editor_pages(site):
         reverse("letters:preview", args=[site["draft_letter"].number]),
         reverse("letters:send", args=[site["draft_letter"].number]),
         reverse("notifications:list"), reverse("notifications:follows"), reverse("notifications:preferences"),
+        reverse("magazine:create"), reverse("magazine:mine"), reverse("magazine:queue"),
+        *(reverse(f"magazine:{name}", args=[site["draft_article"].pk]) for name in ("edit", "review")),
+        reverse("magazine:history", args=[site["article"].pk]),
+        reverse("magazine:revision", args=[site["article"].pk, 1]),
+        site["article"].get_absolute_url(), reverse("observatory:dashboard"),
         reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
         reverse("admin:innovations_innovation_change", args=[fiche.pk]),
     ]
@@ -232,7 +249,7 @@ def violations_on(page, url, console):
 
 def watch(page):
     console = []
-    page.add_init_script(RECORD_VIOLATIONS)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     return console
 

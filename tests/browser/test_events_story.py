@@ -17,12 +17,12 @@ from datetime import datetime, time, timedelta
 
 import icalendar
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from creative.accounts.roles import Role
 from creative.events.models import Event, Registration
+from tests.browser_env import assert_accessible
 from tests.factories import UserFactory
 from tests.smtp import SMTPTestServer
 from tests.worker import run_tasks
@@ -46,8 +46,6 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 CONFIRM_LINK = r"https?://\S+/inscriptions/confirmer/\S+/"
 MANAGE_LINK = r"https?://\S+/inscriptions/annuler/[0-9a-f-]{36}/"
 
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
 
 
 # --- Helpers (the same shape as the other stories) -----------------------------------------------
@@ -100,12 +98,6 @@ def calendar_of(mail):
     return icalendar.Calendar.from_ical(content if isinstance(content, str) else content.decode())
 
 
-def assert_accessible(page, what):
-    results = _axe.run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, f"{what}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}" for v in blocking
-    )
 
 
 def log_in(page, email):

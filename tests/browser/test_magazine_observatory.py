@@ -4,33 +4,14 @@ violation, the coverage map loads its points, and no Content-Security-Policy vio
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from creative.magazine.models import Article, ArticleAuthor, ArticleFiche, Category
+from tests.browser_env import RECORD_CSP_VIOLATIONS, blocking_violations, describe_violations
 from tests.factories import UserFactory
 
 from .conftest import FICHES, PRECISE_TITLE
-
-BLOCKING = {"serious", "critical"}
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push([event.effectiveDirective, event.blockedURI, event.sourceFile].join(" | "));
-});
-"""
-
-_axe = Axe()
-
-
-def describe(violations):
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
-        for node in v["nodes"][:10]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
-    return "\n".join(lines)
 
 
 @pytest.fixture
@@ -62,7 +43,7 @@ def articles(fiches):
 
 
 def test_magazine_article_and_observatory_have_no_serious_axe_violation(context, articles):
-    context.add_init_script(RECORD_VIOLATIONS)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     pages = [
@@ -81,9 +62,9 @@ def test_magazine_article_and_observatory_have_no_serious_axe_violation(context,
         if name == "observatory":
             expect(page.locator("#coverage-map")).to_have_attribute("data-loaded", "true")
             expect(page.locator("#coverage-map path.leaflet-interactive").first).to_be_attached()
-        blocking = [v for v in _axe.run(page).response["violations"] if v["impact"] in BLOCKING]
+        blocking = blocking_violations(page)
         if blocking:
-            problems[url] = describe(blocking)
+            problems[url] = describe_violations(blocking)
         csp = page.evaluate("window.__cspViolations")
         if csp:
             problems[f"{url} (CSP)"] = "\n".join(csp)
@@ -121,13 +102,13 @@ def test_the_editors_dashboard_has_no_serious_axe_violation(context, fiches, liv
     client.force_login(editor)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-    context.add_init_script(RECORD_VIOLATIONS)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     assert page.goto("/tableau-de-bord/").status == 200
     page.get_by_role("button", name="Demander une vérification").first.click()
     expect(page.locator(".messages")).to_contain_text("Demande de vérification envoyée")
-    blocking = [v for v in _axe.run(page).response["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, describe(blocking)
+    blocking = blocking_violations(page)
+    assert not blocking, describe_violations(blocking)
     assert page.evaluate("window.__cspViolations") == []
     expect(page.get_by_role("rowheader", name="couveuse")).to_be_visible()

@@ -14,7 +14,6 @@ go through the browser. axe-core checks the report, queue, item and blocked-acco
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from creative.accounts import permissions
@@ -23,6 +22,7 @@ from creative.accounts.roles import Role
 from creative.comments.models import Comment
 from creative.innovations.models import Authorship
 from creative.moderation.models import ModerationItem, Standing, Visibility
+from tests.browser_env import assert_accessible
 from tests.factories import InnovationFactory, UserFactory
 
 PASSWORD = "un mot de passe solide 2026"
@@ -39,16 +39,8 @@ SPAM = (
 LEGITIMATE = "Bravo pour ce repair café ! Nous lançons le même à Lambézellec : peut-on venir voir un samedi ?"
 REPORTED = "Encore une initiative de bobos qui ne sert à rien, vous feriez mieux de vous taire."
 
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
 
 
-def assert_accessible(page, what):
-    violations = _axe.run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{what}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}" for v in blocking
-    )
 
 
 def log_in(page, email):

@@ -15,13 +15,13 @@ suggestions, the contact form and the fiche with its lineage.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from creative.contact.models import ContactMessage
 from creative.innovations.models import Authorship
 from creative.network.models import Ambassador, TeamMember
 from creative.reuse.models import Reproduction
+from tests.browser_env import assert_accessible
 from tests.factories import InnovationFactory, UserFactory, commune
 from tests.smtp import SMTPTestServer
 from tests.worker import run_tasks
@@ -46,16 +46,8 @@ MESSAGE = (
 ANSWER = "Bonjour Maïwenn ! Le terrain nous est prêté par une convention d'occupation. Venez samedi matin."
 ADAPTED = "Des bacs surélevés pour l'école voisine et une grainothèque ouverte le dimanche."
 
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
 
 
-def assert_accessible(page, what):
-    violations = _axe.run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{what}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}" for v in blocking
-    )
 
 
 def fill_login(page, email):

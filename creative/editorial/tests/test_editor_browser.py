@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from creative.innovations.models import Authorship, Innovation
-from tests.browser_env import browser_module_marks, sign_in
+from tests.browser_env import blocking_violations, browser_module_marks, sign_in
 from tests.factories import InnovationFactory, UserFactory
 
 from .test_editor import edit_url
@@ -100,16 +100,14 @@ def test_places_with_the_commune_suggestions_and_the_point_picker(page, draft):
 
 
 def test_no_serious_accessibility_problem_in_the_editor(page, draft):
-    from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
     paths = [reverse("editorial:my_fiches"), reverse("editorial:create"),
              reverse("editorial:coauthors", args=[draft.pk])]
     paths += [edit_url(draft, step) for step in ("identite", "lieux", "code-source", "images", "licence")]
     problems = {}
     for path in paths:
         assert page.goto(path, wait_until="load").status == 200, path
-        violations = [v for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        violations = blocking_violations(page)
         if violations:
             problems[path] = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in violations]
     assert not problems

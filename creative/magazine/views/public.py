@@ -24,6 +24,7 @@ from creative.editorial.people import join_names, with_public_pages
 from creative.events.models import Event
 from creative.innovations.models import Innovation
 from creative.moderation.models import Visibility
+from creative.stats.counting import count_view
 
 from .. import jsonld, permissions, queries
 from ..models import Article, ArticleAuthor, ArticleFiche, Category
@@ -156,7 +157,9 @@ def article(request, slug):
         **feed_links(),
     }
     response = render(request, "magazine/article.html", context)
-    if not article.is_public:
+    if article.is_public:
+        count_view(request, "article", article.pk)
+    else:
         patch_cache_control(response, private=True, no_cache=True, max_age=0)
         response["X-Robots-Tag"] = "noindex"
     return response

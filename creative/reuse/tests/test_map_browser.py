@@ -5,13 +5,12 @@ Chromium, a failure on CI).
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from creative.calls.models import CallForHelp
 from creative.reuse.models import Reproduction
-from tests.browser_env import browser_module_marks, sign_in
+from tests.browser_env import blocking_violations, browser_module_marks, sign_in
 
 from .helpers import authored
 
@@ -46,14 +45,13 @@ def test_no_serious_accessibility_problem_on_the_reuse_and_calls_pages(page, liv
     call = CallForHelp.objects.create(innovation=original, kind="volunteers", title="Deux bénévoles",
                                       description="Le **samedi**.")
     sign_in(page.context, original_author, live_server)
-    axe = Axe()
     paths = [original.get_absolute_url(), mine.get_absolute_url(), reverse("calls:list"),
              reverse("calls:manage", args=[original.pk]), reverse("calls:edit", args=[call.pk]),
              reverse("reuse:declare", args=[original.slug]), reverse("reuse:decide", args=[link.pk])]
     problems = {}
     for path in paths:
         assert page.goto(path, wait_until="load").status == 200, path
-        violations = [v for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        violations = blocking_violations(page)
         if violations:
             problems[path] = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in violations]
     assert not problems

@@ -93,3 +93,18 @@ def test_a_search_that_found_nothing_is_recorded(client, territories):
     assert client.get(url, {"theme": "inconnu"}, HTTP_USER_AGENT=FIREFOX).status_code == 200  # no query
     misses = {(m.query, m.territory_id): m.count for m in SearchMiss.objects.all()}
     assert misses == {("ferme aquaponique", None): 1, ("ferme aquaponique", commune("Brest").pk): 1}
+
+
+def test_article_page_counts_public_articles_only(client, db):
+    from creative.magazine.tests.test_public import make_article
+
+    public = make_article("Vingt-cinq innovations sociales")
+    draft = make_article("Un brouillon", state="draft")
+    editor = UserFactory(roles=[Role.ADMINISTRATOR])
+    assert client.get(public.get_absolute_url(), HTTP_USER_AGENT=BOT).status_code == 200
+    assert client.get(public.get_absolute_url(), HTTP_USER_AGENT=FIREFOX).status_code == 200
+    assert client.get(public.get_absolute_url(), HTTP_USER_AGENT=FIREFOX).status_code == 200
+    client.force_login(editor)
+    assert client.get(draft.get_absolute_url(), HTTP_USER_AGENT=FIREFOX).status_code == 200  # seen, not counted
+    assert counted("article", public) == 1
+    assert counted("article", draft) == 0
