@@ -397,6 +397,8 @@ def _all_text(message):
     return message.subject + message.body + "".join(part.content for part in message.alternatives)
 
 
+# The real worker closes a connection left inside a transaction: these run in a transactional test (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_the_confirmation_mail_carries_the_link_and_no_other_address(client, themes, settings):
     settings.LETTERS_CONFIRM_DAYS = 5
     make("other@example.org")
@@ -414,6 +416,7 @@ def test_the_confirmation_mail_carries_the_link_and_no_other_address(client, the
     assert re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", _all_text(message)) == []  # not even its own
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_already_subscribed_mail_carries_the_preferences_link(client):
     subscriber = make("known@example.org")
     subscribe(client, "known@example.org")
