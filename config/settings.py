@@ -80,6 +80,12 @@ STATS_ENABLED = env_bool("STATS_ENABLED", default=True)
 STATS_FLUSH_EVERY = env_int("STATS_FLUSH_EVERY", 50, minimum=1)
 STATS_FLUSH_SECONDS = env_int("STATS_FLUSH_SECONDS", 10, minimum=0)
 
+# Open data (docs/configuration.md#open-data): imports flag two fiches as possible duplicates when
+# their names look alike and their places are within this many metres; the public API answers
+# at most API_RATE_LIMIT requests per client address per minute (429 beyond).
+IMPORTS_DUPLICATE_DISTANCE_M = env_int("IMPORTS_DUPLICATE_DISTANCE_M", 200, minimum=0)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=1)
+
 # --- Applications ---------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -114,6 +120,8 @@ INSTALLED_APPS = [
     "creative.magazine",
     "creative.stats",
     "creative.observatory",
+    "creative.opendata",
+    "creative.imports",
     "allauth",
     "allauth.account",
 ]

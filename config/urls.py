@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from creative.innovations import views as innovation_views
+from creative.opendata.api import api
 
 urlpatterns = [
     path("", innovation_views.home, name="home"),
@@ -27,6 +28,9 @@ urlpatterns = [
     path("", include("creative.notifications.urls")),
     path("", include("creative.magazine.urls")),
     path("", include("creative.observatory.urls")),
+    path("", include("creative.opendata.urls")),
+    path("", include("creative.imports.urls")),
+    path("api/v1/", api.urls),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,6 +83,14 @@ class Licence(models.TextChoices):
     CC_BY_SA_4 = "CC-BY-SA-4.0", "CC BY-SA 4.0"
     CC_BY_4 = "CC-BY-4.0", "CC BY 4.0"
     CC0 = "CC0-1.0", "CC0 1.0"
+    # Imported content keeps its own licence, even when it is not compatible with CC BY-SA.
+    ETALAB_2 = "etalab-2.0", "Licence Ouverte 2.0 (Etalab)"
+    ODBL_1 = "ODbL-1.0", "ODbL 1.0"
+
+    @classmethod
+    def shareable_as_cc_by_sa(cls, value):
+        """Whether content under `value` may be republished in a CC BY-SA work (ODbL may not)."""
+        return value in (cls.CC_BY_SA_4, cls.CC_BY_4, cls.CC0, cls.ETALAB_2)
 
     @classmethod
     def url(cls, value):
@@ -90,6 +98,8 @@ class Licence(models.TextChoices):
             cls.CC_BY_SA_4: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr",
             cls.CC_BY_4: "https://creativecommons.org/licenses/by/4.0/deed.fr",
             cls.CC0: "https://creativecommons.org/publicdomain/zero/1.0/deed.fr",
+            cls.ETALAB_2: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            cls.ODBL_1: "https://opendatacommons.org/licenses/odbl/1-0/",
         }.get(value, "")
 
     @classmethod
@@ -105,6 +115,15 @@ class Licence(models.TextChoices):
                 "auteurs, la publication d'origine et la licence."
             ),
             cls.CC0: _("Cette fiche est dans le domaine public : vous pouvez la réutiliser librement."),
+            cls.ETALAB_2: _(
+                "Vous pouvez copier, modifier et republier cette fiche, y compris à des fins "
+                "commerciales, à condition de citer sa source et la date de sa dernière mise à jour."
+            ),
+            cls.ODBL_1: _(
+                "Ces données sont sous licence ODbL : vous pouvez les réutiliser en citant leur source, "
+                "et toute base de données qui en dérive doit rester sous ODbL. Elles ne peuvent pas "
+                "être reversées sous CC BY-SA."
+            ),
         }.get(value, "")
 
 
