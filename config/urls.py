@@ -8,6 +8,8 @@ from creative.opendata.api import api
 
 urlpatterns = [
     path("", innovation_views.home, name="home"),
+    # Before the fiches: `innovations/flux/` and `innovations/export.csv` are not fiche slugs.
+    path("", include("creative.opendata.urls")),
     path("", include("creative.innovations.urls")),
     path("", include("creative.territories.urls")),
     path("", include("creative.core.urls")),
@@ -28,7 +30,6 @@ urlpatterns = [
     path("", include("creative.notifications.urls")),
     path("", include("creative.magazine.urls")),
     path("", include("creative.observatory.urls")),
-    path("", include("creative.opendata.urls")),
     path("", include("creative.imports.urls")),
     path("api/v1/", api.urls),
     path("comptes/", include("allauth.urls")),

@@ -249,11 +249,15 @@ class Innovation(models.Model):
     def licence_plain_words(self):
         return Licence.plain_words(self.licence)
 
+    # Words of the site's own addresses under /innovations/ (feeds), never given to a fiche.
+    RESERVED_SLUGS = frozenset({"flux"})
+
     @classmethod
     def unique_slug(cls, title):
         base = slugify(title)[:150] or "innovation"
         slug, n = base, 2
-        while cls.objects.filter(slug=slug).exists() or SlugRedirect.objects.filter(old_slug=slug).exists():
+        while (slug in cls.RESERVED_SLUGS or cls.objects.filter(slug=slug).exists()
+               or SlugRedirect.objects.filter(old_slug=slug).exists()):
             slug, n = f"{base}-{n}", n + 1
         return slug
 

@@ -105,3 +105,9 @@ def test_seeded_taxonomy():
     assert list(Section.objects.values_list("slug", flat=True)) == [
         "origine", "fonctionnement", "moyens", "partenaires", "difficultes", "reproduire", "conseils",
     ]
+
+
+def test_a_fiche_never_takes_a_reserved_slug(db):
+    from creative.innovations.models import Innovation
+
+    assert Innovation.unique_slug("Flux") == "flux-2"
