@@ -129,6 +129,8 @@ def can_edit_innovation(user, innovation):
 
     if not can_contribute(user):
         return False
+    if is_read_only_import(innovation):
+        return False
     if can_review(user, innovation):
         return True
     state = innovation.state
@@ -137,6 +139,19 @@ def can_edit_innovation(user, innovation):
     if state in (Innovation.State.REJECTED, Innovation.State.ARCHIVED):
         return False
     return has_author_rights(user, innovation)
+
+
+def is_read_only_import(innovation):
+    """An imported fiche kept read-only: it is edited at its source only (creative.imports)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if innovation.pk is None:
+        return False
+    try:
+        provenance = getattr(innovation, "provenance", None)
+    except ObjectDoesNotExist:  # the reverse OneToOne raises when there is no provenance row
+        return False
+    return bool(provenance is not None and provenance.read_only)
 
 
 def can_submit(user, innovation):
@@ -165,8 +180,11 @@ def can_view_unpublished(user, innovation):
 
 
 def can_view_history(user, innovation):
-    """A published fiche's history is public, like a wiki's; otherwise, like the fiche, team only."""
-    if innovation.is_published:
+    """A published fiche's history is public, like a wiki's, and so is the history of a fiche merged
+    into another (its address leads to the kept fiche, whose history links to it); otherwise, like
+    the fiche, team only."""
+    # `merged_into` is the reverse side of creative.imports' Merge (an AttributeError when absent).
+    if innovation.is_published or hasattr(innovation, "merged_into"):
         return True
     return can_view_unpublished(user, innovation)
 

@@ -2,8 +2,9 @@
 content, going back to an earlier version (editors), and the page where editors decide on a
 proposal (an edit of a published fiche waiting for them).
 
-The history of a published or archived fiche is public; the history of any other fiche is seen
-only by the people who may see the fiche (404 for others: a draft is not revealed). Proposals
+The history of a published fiche, or of one merged into another, is public; the history of any
+other fiche is seen only by the people who may see the fiche (404 for others: a draft is not
+revealed). Proposals
 that are not online are seen by the fiche's editors and by the person who made them.
 """
 
