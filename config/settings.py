@@ -85,6 +85,8 @@ STATS_FLUSH_SECONDS = env_int("STATS_FLUSH_SECONDS", 10, minimum=0)
 # at most API_RATE_LIMIT requests per client address per minute (429 beyond).
 IMPORTS_DUPLICATE_DISTANCE_M = env_int("IMPORTS_DUPLICATE_DISTANCE_M", 200, minimum=0)
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=1)
+# The daily dump of public data (`manage.py export_open_data`) is written there; empty: MEDIA_ROOT/opendata.
+OPEN_DATA_DIR = env_str("OPEN_DATA_DIR", "")
 
 # --- Applications ---------------------------------------------------------------------
 

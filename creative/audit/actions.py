@@ -95,6 +95,19 @@ LABELS = {
     "magazine.article.reverted": _("article remis en brouillon"),
     "magazine.article.held": _("article retenu pour modération (spam probable)"),
     "magazine.article.commented": _("message sur la relecture d'un article"),
+    "imports.duplicate.merged": _("doublons fusionnés"),
+    "imports.duplicate.dismissed": _("doublon écarté (ce ne sont pas des doublons)"),
+    "imports.harvest.requested": _("synchronisation d'une instance demandée"),
+    "imports.harvest.done": _("instance synchronisée"),
+    "imports.harvest.failed": _("synchronisation d'une instance en échec"),
+    "imports.source_created": _("source d'import créée"),
+    "imports.source_changed": _("source d'import ou correspondances modifiées"),
+    "imports.run_started": _("import de fichier lancé"),
+    "imports.run_done": _("import de fichier terminé"),
+    "imports.fiche_created": _("fiche créée par un import"),
+    "imports.fiche_updated": _("fiche mise à jour par un import"),
+    "opendata.token_created": _("jeton d'API créé"),
+    "opendata.token_revoked": _("jeton d'API révoqué"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.
@@ -121,6 +134,8 @@ GROUPS = {
     "letters": _("Lettre de la semaine"),
     "magazine": _("Magazine"),
     "observatory": _("Observatoire"),
+    "imports": _("Imports"),
+    "opendata": _("Données ouvertes"),
 }
 
 

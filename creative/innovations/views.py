@@ -197,6 +197,9 @@ def innovation_detail(request, slug):
         if moved is None:
             raise Http404
         return redirect(moved.innovation, permanent=True)
+    merge = getattr(innovation, "merged_into", None)  # merged into another fiche (creative.imports)
+    if merge is not None:
+        return redirect(merge.kept, permanent=True)
     if not innovation.is_published and not can_view_unpublished(request.user, innovation):
         raise Http404
     answers = {a.section_id: a for a in innovation.answers.all()}
@@ -225,6 +228,9 @@ def innovation_detail(request, slug):
     page_url = request.build_absolute_uri(innovation.get_absolute_url())
     context["page_url"] = page_url
     context["attribution"] = attribution_text(innovation, page_url, authors, contributors)
+    from creative.opendata.attribution import reuse_kit
+
+    context["reuse_kit"] = reuse_kit(innovation, request, authors, contributors)
     context["jsonld"] = json_ld(innovation, page_url, places, context["themes"], authors, contributors)
     response = render(request, "innovations/detail.html", context)
     if innovation.is_published:
