@@ -108,6 +108,8 @@ LABELS = {
     "imports.fiche_updated": _("fiche mise à jour par un import"),
     "opendata.token_created": _("jeton d'API créé"),
     "opendata.token_revoked": _("jeton d'API révoqué"),
+    "magazine.article.image_added": _("image ajoutée à un article"),
+    "magazine.article.image_removed": _("image retirée d'un article"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.

@@ -3,7 +3,15 @@ through the workflow and its audit log); revisions and review messages are read-
 
 from django.contrib import admin
 
-from .models import Article, ArticleAuthor, ArticleFiche, ArticleReviewMessage, ArticleRevision, Category
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleFiche,
+    ArticleImage,
+    ArticleReviewMessage,
+    ArticleRevision,
+    Category,
+)
 
 
 @admin.register(Category)
@@ -37,13 +45,21 @@ class FicheInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ImageInline(ReadOnlyInline):
+    """The images of the text: added and removed on the article's edit page (which deletes the files)."""
+
+    model = ArticleImage
+    fields = ("file", "alt_text", "credit", "caption", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "category", "state", "visibility", "published_at", "is_dossier", "is_demo")
     list_filter = ("state", "visibility", "category", "is_dossier", "is_demo")
     search_fields = ("title", "slug", "lead")
     date_hierarchy = "published_at"
-    inlines = [AuthorInline, FicheInline]
+    inlines = [AuthorInline, FicheInline, ImageInline]
     # The workflow (review page) publishes and schedules; here only the category and the slug are corrected.
     readonly_fields = (
         "title", "lead", "body", "cover", "cover_alt", "cover_credit", "state", "visibility", "published_at",

@@ -25,13 +25,14 @@ from creative.network.forms import TextField, slug_from
 from creative.territories import lookup
 from creative.territories.models import Territory
 
-from .models import Article, Category
+from .models import Article, ArticleImage, Category
 
 MAX_FICHES = 60
 MAX_EVENTS = 20
 MAX_COAUTHORS = 10
 MARKDOWN_HELP = _("En Markdown : **gras**, *italique*, « ## » pour un intertitre, une ligne commençant par « - » "
-                  "pour une liste, [texte du lien](https://…) pour un lien, ![description](adresse) pour une image.")
+                  "pour une liste, [texte du lien](https://…) pour un lien. Pour une image, envoyez-la dans "
+                  "« Images de l'article » puis collez le code Markdown donné.")
 
 
 def _lines(text):
@@ -236,6 +237,40 @@ class ArticleForm(SpamTrapFormMixin, LinkLimitMixin, forms.ModelForm):
         if cleaned.get("is_dossier") and "fiches" not in self.errors and len(cleaned.get("fiches") or []) < 2:
             self.add_error("fiches", _("Un dossier rassemble au moins deux fiches."))
         return cleaned
+
+
+class ArticleImageForm(forms.ModelForm):
+    """An image for the article's text, with its description and credit; the file is fully decoded."""
+
+    file = forms.FileField(
+        label=_("Image"),
+        help_text=_("Une photo au format JPEG, PNG ou WebP, de 5 Mo au plus. Ses métadonnées (position GPS, "
+                    "appareil) sont retirées."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"required": _("Choisissez une image à envoyer."),
+                        "empty": _("Le fichier envoyé est vide.")},
+    )
+
+    class Meta:
+        model = ArticleImage
+        fields = ["alt_text", "credit", "caption"]
+        help_texts = {
+            "alt_text": _("Ce que montre l'image, pour les personnes qui ne la voient pas."),
+            "credit": _("Qui a fait l'image, et sous quelle licence si vous la connaissez. Le crédit est affiché "
+                        "sous l'article."),
+            "caption": _("Facultative : une phrase affichée sous l'image."),
+        }
+        error_messages = {
+            "alt_text": {"required": _("Décrivez l'image en quelques mots.")},
+            "credit": {"required": _("Indiquez le crédit de l'image : qui l'a faite.")},
+        }
+
+    field_order = ["file", "alt_text", "credit", "caption"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        decode_image(file)  # ValidationError with a French message for a lying or oversized file
+        return file
 
 
 class PublishForm(forms.Form):

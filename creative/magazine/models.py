@@ -139,6 +139,32 @@ class Article(models.Model):
         return slug
 
 
+def article_image_upload_to(instance, filename):
+    return f"magazine/{timezone.now():%Y}/{instance.article_id}/{filename}"
+
+
+class ArticleImage(models.Model):
+    """An image placed in an article's text (`![description](address "crédit")`), with its credit."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    file = models.ImageField(_("fichier"), upload_to=article_image_upload_to)
+    alt_text = models.CharField(_("description de l'image"), max_length=255)
+    credit = models.CharField(_("crédit"), max_length=255, help_text=_("Auteur ou autrice, source, licence."))
+    caption = models.CharField(_("légende"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("image d'article")
+        verbose_name_plural = _("images d'article")
+        ordering = ["article", "created_at", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+
 class ArticleAuthor(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signatures")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -138,6 +138,9 @@ def test_load_demo_and_remove_demo_call_the_letters(monkeypatch, settings, db):
         ["people", "organisations", "team members", "ambassadors", "calls", "reproductions", "created", "updated"], 0))
     monkeypatch.setattr(load_demo, "load_events_demo", lambda **kw: dict.fromkeys(
         ["events", "upcoming", "past", "series", "registrations", "created", "updated"], 0))
+    monkeypatch.setattr(load_demo, "load_magazine_demo", lambda: dict.fromkeys(
+        ["articles", "dossier_fiches", "created", "updated"], 0))
+    monkeypatch.setattr(load_demo, "load_demo_views", lambda: dict.fromkeys(["views", "objects", "rows"], 0))
     monkeypatch.setattr(load_demo, "load_letters_demo", lambda: calls.append("load") or dict.fromkeys(
         ["letters", "sent", "drafts", "subscribers", "created", "updated"], 0))
     out = io.StringIO()
@@ -148,6 +151,8 @@ def test_load_demo_and_remove_demo_call_the_letters(monkeypatch, settings, db):
         ["people", "organisations", "reproductions", "calls"], 0))
     monkeypatch.setattr(remove_demo, "remove_events_demo", lambda: dict.fromkeys(
         ["events", "series", "registrations"], 0))
+    monkeypatch.setattr(remove_demo, "remove_magazine_demo", lambda: dict.fromkeys(["articles"], 0))
+    monkeypatch.setattr(remove_demo, "remove_demo_views", lambda: 0)
     monkeypatch.setattr(remove_demo, "remove_letters_demo", lambda: calls.append("remove") or dict.fromkeys(
         ["letters", "items", "subscribers"], 0))
     call_command("remove_demo", stdout=out)

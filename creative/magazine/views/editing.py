@@ -29,10 +29,11 @@ from creative.core.images import reencode_image
 from creative.core.markdown import render_markdown
 from creative.editorial.diff import list_diff, word_diff
 
+from .. import images as article_images
 from .. import permissions, workflow
 from ..editing import save_article, score_article
-from ..forms import ArticleForm, ChangesForm, MessageForm, PublishForm, ReasonForm
-from ..models import Article, ArticleRevision
+from ..forms import ArticleForm, ArticleImageForm, ChangesForm, MessageForm, PublishForm, ReasonForm
+from ..models import Article, ArticleImage, ArticleRevision
 
 PAGE_SIZE = 25
 HELD_MESSAGE = _lazy("Votre texte sera relu par l'équipe de modération avant toute publication.")
@@ -114,14 +115,46 @@ def _save_form(request, form, *, is_new):
     return article, revision, verdict
 
 
-def _editor_context(request, form, article=None, preview=None):
+def _editor_context(request, form, article=None, preview=None, image_form=None):
     return {
         "form": form,
         "article": article,
         "preview": preview,
         "blockers": workflow.submission_blockers(article) if article is not None else [],
         "can_review": article is not None and permissions.can_review(request.user, article),
+        "images": article_images.images_of(article) if article is not None else [],
+        "image_form": image_form or ArticleImageForm(auto_id="image_%s"),
+        "foreign_images": article_images.foreign_image_sources(article.body) if article is not None else [],
     }
+
+
+def _image_post(request, article):
+    """« Images de l'article » on the edit page: add one (action "add") or remove one ("remove")."""
+    action = request.POST.get("image_action")
+    if action == "remove":
+        image_pk = request.POST.get("image", "")
+        if not (image_pk.isdigit() and len(image_pk) < 12):
+            raise Http404
+        image = get_object_or_404(ArticleImage, pk=int(image_pk), article=article)
+        article_images.remove_image(image, request.user)
+        messages.success(request, _("Image retirée. Pensez à enlever son code Markdown du texte."))
+        return redirect(reverse("magazine:edit", args=[article.pk]) + "#images")
+    image_form = ArticleImageForm(request.POST, request.FILES, auto_id="image_%s")
+    if action == "add" and image_form.is_valid():
+        if not article_images.can_add_more(article):
+            image_form.add_error(None, _("Un article compte %(max)s images au plus : retirez-en une d'abord.")
+                                 % {"max": article_images.MAX_IMAGES_PER_ARTICLE})
+        else:
+            data = image_form.cleaned_data
+            article_images.add_image(article, request.user, data["file"], alt_text=data["alt_text"],
+                                     credit=data["credit"], caption=data.get("caption", ""))
+            messages.success(request, _("Image ajoutée : copiez son code Markdown dans le texte, à l'endroit voulu."))
+            return redirect(reverse("magazine:edit", args=[article.pk]) + "#images")
+    elif action != "add":
+        image_form.add_error(None, _("Action inconnue."))
+    form = ArticleForm(instance=article, user=request.user)
+    return render(request, "magazine/edit/edit.html",
+                  _editor_context(request, form, article, image_form=image_form), status=400)
 
 
 def _preview_of(form):
@@ -157,6 +190,8 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     article = _article_or_404(request, pk, permissions.can_edit)
+    if request.method == "POST" and "image_action" in request.POST:
+        return _image_post(request, article)
     if request.method == "POST":
         form = ArticleForm(request.POST, request.FILES, instance=article, user=request.user)
         bind_author(request.user, form)

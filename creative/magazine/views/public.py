@@ -27,6 +27,7 @@ from creative.moderation.models import Visibility
 from creative.stats.counting import count_view
 
 from .. import jsonld, permissions, queries
+from ..images import credits_of
 from ..models import Article, ArticleAuthor, ArticleFiche, Category
 
 PAGE_SIZE = 12
@@ -154,6 +155,7 @@ def article(request, slug):
         "edit_url": reverse("magazine:edit", args=[article.pk]) if permissions.can_edit(request.user, article)
         else None,
         "dossier_points_url": reverse("magazine:dossier_points", args=[article.slug]),
+        "image_credits": credits_of(article),
         **feed_links(),
     }
     response = render(request, "magazine/article.html", context)

@@ -12,6 +12,7 @@ from creative.innovations.demo import DemoDataError, load_demo
 from creative.letters.demo import load_letters_demo
 from creative.magazine.demo import load_magazine_demo
 from creative.network.demo import load_network_demo
+from creative.stats.demo import load_demo_views
 from creative.territories.models import Territory
 
 DEMO_PASSWORD = "brest-creative-demo"  # noqa: S105 (public, in the README; demo accounts need DEBUG or --force)
@@ -92,8 +93,6 @@ class Command(BaseCommand):
             )
         )
         # Last: synthetic view counts of every demo object loaded above (creative/stats/demo.py).
-        from creative.stats.demo import load_demo_views
-
         views = load_demo_views()
         self.stdout.write(self.style.SUCCESS(
             f"Demo view counts: {views['views']} views of {views['objects']} pages ({views['rows']} day counts)."

@@ -5,6 +5,7 @@ from creative.innovations.demo import remove_demo
 from creative.letters.demo import remove_letters_demo
 from creative.magazine.demo import remove_magazine_demo
 from creative.network.demo import remove_network_demo
+from creative.stats.demo import remove_demo_views
 
 
 class Command(BaseCommand):
@@ -16,8 +17,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        from creative.stats.demo import remove_demo_views
-
         self.stdout.write(self.style.SUCCESS(f"{remove_demo_views()} demo view count(s) removed."))
         letters = remove_letters_demo()
         # The demo articles before the demo people who sign them and the demo fiches they cite.
