@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -181,6 +182,12 @@ def listed_pages(fiche):
         reverse("events:event_ics", args=[fiche.events.get().slug]),
         reverse("events:theme_feed", args=["numerique"]), reverse("events:territory_feed", args=["brest"]),
         reverse("letters:issue", args=[1]), reverse("letters:feed"), reverse("letters:feed_rss"),
+        # Open data: the API, exports, feeds and embeds carry public names only.
+        f"/api/v1/innovations/{slug}/", "/api/v1/innovations/?limit=100", "/api/v1/people/", "/api/v1/events/",
+        "/api/v1/organisations/", f"{reverse('opendata:export_csv')}?theme=numerique",
+        reverse("opendata:export_geojson"), reverse("opendata:export_jsonld"), reverse("opendata:feed"),
+        f"{reverse('opendata:feed_rss')}?territoire=brest", reverse("opendata:embed_card", args=[slug]),
+        f"{reverse('opendata:oembed')}?{urlencode({'url': settings.SITE_URL + fiche.get_absolute_url()})}",
     ]
 
 
@@ -205,7 +212,8 @@ def crawl(client, world):
         response = client.get(url)
         if response.status_code >= 500:
             raise AssertionError(f"{url}: HTTP {response.status_code}")
-        body = response.content.decode(errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        body = content.decode(errors="replace")
         bodies[url] = body
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             urls.extend(link for link in local_links(body) if link not in seen)

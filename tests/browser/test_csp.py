@@ -20,6 +20,7 @@ from creative.accounts.roles import Role
 from creative.editorial import revisions, workflow
 from creative.editorial.models import CoauthorInvitation
 from creative.editorial.views.editor import invitation_token
+from creative.imports.models import DuplicateCandidate, ImportRun, ImportSource
 from creative.innovations.models import Authorship, Innovation, Place
 from creative.letters.models import Issue, Subscriber
 from creative.letters.tokens import confirm_token, subscriber_token
@@ -57,9 +58,17 @@ NOT_PAGES = {
     "magazine:feed": "Atom, not a page (parsed in creative/magazine/tests/test_feeds.py)",
     "magazine:feed_rss": "RSS, not a page (parsed in creative/magazine/tests/test_feeds.py)",
     "observatory:coverage_points": "JSON fetched by the observatory's coverage map, which is crawled",
+    "opendata:export_csv": "a CSV download (creative/opendata/tests/test_exports.py)",
+    "opendata:export_geojson": "a GeoJSON download (creative/opendata/tests/test_exports.py)",
+    "opendata:export_jsonld": "a JSON-LD download (creative/opendata/tests/test_exports.py)",
+    "opendata:feed": "Atom, not a page (parsed in creative/opendata/tests/test_feeds.py)",
+    "opendata:feed_rss": "RSS, not a page (parsed in creative/opendata/tests/test_feeds.py)",
+    "opendata:oembed": "oEmbed JSON (creative/opendata/tests/test_embeds.py)",
 }
 # Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
 NOT_OURS = ("admin:",)
+# The JSON API answers JSON, never a page (creative/opendata/tests/test_api*.py, schemathesis).
+NOT_PAGES_NAMESPACES = ("api:",)
 
 
 @pytest.fixture
@@ -143,9 +152,19 @@ def network_of(editor, published, fiches):
     draft_article = Article.objects.create(title="Portrait d'une porteuse", lead="En cours d'écriture.",
                                            category=Category.objects.get(slug="portrait"), created_by=editor)
     editing.save_article(draft_article, editor, authors=[editor])
+    source = ImportSource.objects.create(name="Tiers-lieux du Finistère", slug="tiers-lieux",
+                                         kind=ImportSource.Kind.CSV, default_licence="ODbL-1.0",
+                                         column_mapping={"title": "nom"}, theme_mapping={"fablab": "numerique"})
+    run = ImportRun.objects.create(source=source, status=ImportRun.Status.DONE, total_rows=2, processed_rows=2,
+                                   counts={"created": 1, "skipped": 1},
+                                   report=[{"row": 1, "action": "created", "title": "Fablab", "reason": ""},
+                                           {"row": 2, "action": "skipped", "title": "", "reason": "Pas de titre."}])
+    first, second = sorted([published, other], key=lambda fiche: fiche.pk)
+    candidate = DuplicateCandidate.objects.create(first=first, second=second, similarity=0.8, distance_m=120)
     return {"organisation": organisation, "ambassador": ambassador, "call": call, "reproduction": reproduction,
             "event": event, "sent_letter": sent, "draft_letter": draft_letter, "subscriber": subscriber,
-            "pending_subscriber": pending, "article": article, "draft_article": draft_article}
+            "pending_subscriber": pending, "article": article, "draft_article": draft_article,
+            "import_source": source, "import_run": run, "duplicate": candidate}
 
 
 def visitor_pages(site):
@@ -184,6 +203,10 @@ def visitor_pages(site):
         reverse("magazine:author", args=[site["editor"].profile.slug]),
         reverse("magazine:month", args=[site["article"].published_at.year, site["article"].published_at.month]),
         site["article"].get_absolute_url(), reverse("observatory:index"), reverse("observatory:most_read"),
+        # Open data: the page, the API's documentation, the embeds (framable by other sites).
+        reverse("opendata:open_data"), reverse("opendata:api_docs"),
+        reverse("opendata:embed_card", args=[site["published"].slug]),
+        f"{reverse('opendata:embed_map')}?theme=numerique",
         # Pages for signed-in people: a visitor is sent to the login page, which is checked again.
         reverse("editorial:my_fiches"), reverse("accounts:profile_edit"),
     ]
@@ -227,6 +250,11 @@ def editor_pages(site):
         reverse("magazine:history", args=[site["article"].pk]),
         reverse("magazine:revision", args=[site["article"].pk, 1]),
         site["article"].get_absolute_url(), reverse("observatory:dashboard"),
+        reverse("opendata:tokens"), reverse("imports:sources"), reverse("imports:source_create"),
+        reverse("imports:source_detail", args=[site["import_source"].slug]),
+        reverse("imports:upload", args=[site["import_source"].slug]),
+        reverse("imports:run", args=[site["import_run"].pk]),
+        reverse("imports:duplicates"), reverse("imports:duplicate", args=[site["duplicate"].pk]),
         reverse("admin:index"), reverse("admin:innovations_innovation_changelist"),
         reverse("admin:innovations_innovation_change", args=[fiche.pk]),
     ]
@@ -291,7 +319,8 @@ def test_every_page_without_parameters_is_crawled(site):
     crawled = {resolve(urlsplit(url).path).view_name for url in visitor_pages(site) + editor_pages(site)
                if not url.startswith("/cette-page")}
     names = {name for name, _path in parameterless_url_names()}
-    missing = sorted(name for name in names - crawled - set(NOT_PAGES) if not name.startswith(NOT_OURS))
+    missing = sorted(name for name in names - crawled - set(NOT_PAGES)
+                     if not name.startswith(NOT_OURS + NOT_PAGES_NAMESPACES))
     assert not missing, f"pages not crawled by the CSP test: {missing}"
     assert not set(NOT_PAGES) - names, "NOT_PAGES names a page that no longer exists"
 
