@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.signals import request_finished
-from django.db import connection
+from django.db import close_old_connections, connection
 
 from creative.stats import counting
 from creative.stats.bots import is_bot
@@ -227,13 +227,23 @@ def test_nothing_is_written_before_the_threshold(clock, visit, settings, monkeyp
     assert len(counting.buffer) == 0
 
 
+def finish_a_request():
+    """Send request_finished as a server does, without Django's own connection closing (which,
+    like the test client, we keep away from the test's transaction)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_an_old_buffer_is_flushed_after_the_next_request(clock, visit, settings, monkeypatch):
     counting.count_view(visit(), "innovation", 1)
-    request_finished.send(sender=None)
+    finish_a_request()
     assert not SeenToday.objects.exists()  # one view, just buffered: not due
     now = counting.time.monotonic()
     monkeypatch.setattr(counting.time, "monotonic", lambda: now + settings.STATS_FLUSH_SECONDS)
-    request_finished.send(sender=None)
+    finish_a_request()
     assert views() == 1
 
 
