@@ -95,6 +95,8 @@ LABELS = {
     "magazine.article.reverted": _("article remis en brouillon"),
     "magazine.article.held": _("article retenu pour modération (spam probable)"),
     "magazine.article.commented": _("message sur la relecture d'un article"),
+    "magazine.article.image_added": _("image ajoutée à un article"),
+    "magazine.article.image_removed": _("image retirée d'un article"),
     "imports.duplicate.merged": _("doublons fusionnés"),
     "imports.duplicate.dismissed": _("doublon écarté (ce ne sont pas des doublons)"),
     "imports.harvest.requested": _("synchronisation d'une instance demandée"),
@@ -108,8 +110,6 @@ LABELS = {
     "imports.fiche_updated": _("fiche mise à jour par un import"),
     "opendata.token_created": _("jeton d'API créé"),
     "opendata.token_revoked": _("jeton d'API révoqué"),
-    "magazine.article.image_added": _("image ajoutée à un article"),
-    "magazine.article.image_removed": _("image retirée d'un article"),
 }
 
 # The first word of an action names what it acts on: the groups of the log's filter.

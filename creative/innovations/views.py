@@ -191,7 +191,11 @@ def home_communes(home):
 
 @require_GET
 def innovation_detail(request, slug):
-    innovation = Innovation.objects.select_related("carrier_kind").filter(slug=slug).first()
+    # With its provenance and merge (creative.imports), when it has them: one query.
+    innovation = (
+        Innovation.objects.select_related("carrier_kind", "provenance__source", "merged_into__kept")
+        .filter(slug=slug).first()
+    )
     if innovation is None:
         moved = SlugRedirect.objects.select_related("innovation").filter(old_slug=slug).first()
         if moved is None:
