@@ -100,9 +100,6 @@ class PeopleFilters:
     def querystring(self, **overrides):
         return urlencode(self.as_params(**overrides))
 
-    def selected_theme_slugs(self):
-        return {t.slug for t in self.themes}
-
 
 # Counts -----------------------------------------------------------------------------------------------
 

@@ -76,7 +76,6 @@ def directory(request):
         "page": page,
         "home": home,
         "themes": people.theme_counts(filters, base),
-        "selected_themes": filters.selected_theme_slugs(),
         "territories": territories,
         "communes": [] if filters.territory else people.communes_with_people(base, home),
         "map_points": points,
