@@ -22,6 +22,7 @@ from creative.territories.models import Territory
 
 from ..filters import ONLINE_CHOICES, EventFilters
 from ..models import Event, EventKind, Registration
+from .syndication import syndication_urls
 
 PAGE_SIZE = 20
 MAP_LIMIT = 500
@@ -215,6 +216,7 @@ def agenda(request):
         "page": page,
         "days": group_by_day(mark_full(list(page.object_list))),
         "feed_url": feed_url(filters),
+        "syndication_urls": syndication_urls(filters),
         "map_url": _with_query(reverse("events:agenda_map"), filters),
         "list_url": _with_query(reverse("events:agenda"), filters),
         **filter_context(filters, upcoming),
