@@ -248,7 +248,8 @@ def test_views_may_add_feeds_through_the_context():
 
 @pytest.mark.parametrize("url", [ATOM, RSS])
 def test_control_characters_in_content_never_break_a_feed(client, fiches, url):
-    InnovationFactory(title="Cloche\x07 fêlée", pitch="Un\x00 texte importé\x1b.", themes=["numerique"])
+    # (No NUL: PostgreSQL refuses it in any text, and forms refuse it; the other controls get through.)
+    InnovationFactory(title="Cloche\x07 fêlée", pitch="Un\x0b texte importé\x1b.", themes=["numerique"])
     _, feed = parse(client, url)
     assert feed.entries[0].title == "Cloche fêlée"
     assert feed.entries[0].summary == "Un texte importé."
