@@ -64,6 +64,8 @@ NOT_PAGES = {
     "opendata:feed": "Atom, not a page (parsed in creative/opendata/tests/test_feeds.py)",
     "opendata:feed_rss": "RSS, not a page (parsed in creative/opendata/tests/test_feeds.py)",
     "opendata:oembed": "oEmbed JSON (creative/opendata/tests/test_embeds.py)",
+    "events:atom_feed": "Atom, not a page (parsed in creative/events/tests/test_syndication.py)",
+    "events:rss_feed": "RSS, not a page (parsed in creative/events/tests/test_syndication.py)",
 }
 # Django's admin is not the site's own pages: its index, a list and a form are crawled, not each model.
 NOT_OURS = ("admin:",)

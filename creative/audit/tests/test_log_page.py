@@ -243,7 +243,6 @@ def test_filters_combine(client, editor, journal):
     ({"objet": "innovations.innovation:"}, "sous la forme « type:numéro »"),
     ({"objet": "nulle.part:3"}, "Le type d&#x27;objet « nulle.part » n&#x27;existe pas."),
     ({"objet": "innovations.innovation:" + "9" * 80}, "sous la forme « type:numéro »"),
-    ({"objet": "innovations.innovation:1\x00"}, "Le caractère nul n’est pas autorisé."),
     ({"personne": "Bruno"}, "Le numéro de compte est un nombre entier."),
     ({"personne": "-3"}, "nombre entier positif"),
     ({"personne": "9" * 30}, "Ce numéro de compte n&#x27;existe pas."),
@@ -265,6 +264,15 @@ def test_a_bad_filter_is_reported_and_left_out(client, editor, journal, params, 
     assert "Certains filtres ont été ignorés" in content and message in content
     assert len(rows(response)) == 5  # the bad filter is not applied
     assert 'role="alert"' in content
+
+
+def test_a_nul_in_a_filter_never_reaches_the_database(client, editor, journal):
+    # The site removes NUL characters from every query parameter (creative.core.middleware):
+    # the filter reads what remains, on SQLite as on PostgreSQL (which refuses NUL in text).
+    client.force_login(editor)
+    response = client.get(URL, {"objet": "innovations.innovation:999999\x00"})
+    assert response.status_code == 200
+    assert "Certains filtres ont été ignorés" not in response.content.decode()
 
 
 def test_a_bad_filter_does_not_stop_the_good_ones(client, editor, journal):
