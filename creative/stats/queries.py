@@ -31,6 +31,35 @@ def _territory_and_below(territory_id):
     return [territory_id, *below]
 
 
+def _ids_linked(through, column, value):
+    """The ids of the content linked to `value` by a many-to-many's through table."""
+    source = next(f.attname for f in through._meta.fields if f.is_relation and f.attname != column)
+    return through.objects.filter(**{column: value}).values(source)
+
+
+def _innovations():
+    from creative.innovations.models import Innovation
+
+    return Innovation.objects.published(), Innovation.territories.through, Innovation.themes.through
+
+
+def _events():
+    from creative.events.models import Event
+
+    return Event.objects.published(), Event.territories.through, Event.themes.through
+
+
+def _articles():
+    from creative.magazine.models import Article
+
+    # covered_territories: every level containing the article's territories.
+    return Article.objects.published(), Article.covered_territories.through, Article.themes.through
+
+
+# Public content counted by kind: (public queryset, territories' through table, themes' through table).
+_CONTENT = {ViewKind.INNOVATION: _innovations, ViewKind.EVENT: _events, ViewKind.ARTICLE: _articles}
+
+
 def public_objects(kind, *, territory=None, theme=None):
     """The public objects of `kind`, in `territory` (any level) and about `theme` if given.
 
@@ -38,39 +67,12 @@ def public_objects(kind, *, territory=None, theme=None):
     apply to them and is ignored.
     """
     territory_id, theme_id = _pk(territory), _pk(theme)
-    if kind == ViewKind.INNOVATION:
-        from creative.innovations.models import Innovation
-
-        queryset = Innovation.objects.published()
+    if kind in _CONTENT:
+        queryset, territories, themes = _CONTENT[kind]()
         if territory_id:
-            queryset = queryset.filter(
-                pk__in=Innovation.territories.through.objects.filter(territory_id=territory_id).values("innovation_id"))
+            queryset = queryset.filter(pk__in=_ids_linked(territories, "territory_id", territory_id))
         if theme_id:
-            queryset = queryset.filter(
-                pk__in=Innovation.themes.through.objects.filter(theme_id=theme_id).values("innovation_id"))
-        return queryset
-    if kind == ViewKind.EVENT:
-        from creative.events.models import Event
-
-        queryset = Event.objects.published()
-        if territory_id:
-            queryset = queryset.filter(
-                pk__in=Event.territories.through.objects.filter(territory_id=territory_id).values("event_id"))
-        if theme_id:
-            queryset = queryset.filter(
-                pk__in=Event.themes.through.objects.filter(theme_id=theme_id).values("event_id"))
-        return queryset
-    if kind == ViewKind.ARTICLE:
-        from creative.magazine.models import Article
-
-        queryset = Article.objects.published()
-        if territory_id:
-            queryset = queryset.filter(
-                pk__in=Article.covered_territories.through.objects.filter(territory_id=territory_id)
-                .values("article_id"))
-        if theme_id:
-            queryset = queryset.filter(
-                pk__in=Article.themes.through.objects.filter(theme_id=theme_id).values("article_id"))
+            queryset = queryset.filter(pk__in=_ids_linked(themes, "theme_id", theme_id))
         return queryset
     if kind == ViewKind.TERRITORY:
         from creative.territories.models import Territory
